@@ -1,0 +1,36 @@
+package tally
+
+import "fmt"
+
+// capGuard enforces Options.AffiliationCap: it counts seats won per affiliation and says
+// whether one more candidate of an affiliation may be elected.
+type capGuard struct {
+	cap   int
+	won   map[string]int
+	cands []Candidate
+}
+
+func newCapGuard(e *Election, opts Options) *capGuard {
+	return &capGuard{cap: opts.AffiliationCap, won: map[string]int{}, cands: e.Candidates}
+}
+
+// allows reports whether candidate c may be elected without exceeding the cap. Candidates
+// without an affiliation are never capped.
+func (g *capGuard) allows(c int) bool {
+	a := g.cands[c].Affiliation
+	return g.cap <= 0 || a == "" || g.won[a] < g.cap
+}
+
+// seat records that candidate c was elected.
+func (g *capGuard) seat(c int) {
+	if a := g.cands[c].Affiliation; a != "" {
+		g.won[a]++
+	}
+}
+
+// passOver returns the PassOver record for candidate c at round.
+func (g *capGuard) passOver(round, c int) PassOver {
+	a := g.cands[c].Affiliation
+	return PassOver{Round: round, Candidate: c,
+		Reason: fmt.Sprintf("affiliation cap: %d seat(s) already held by %s", g.won[a], a)}
+}
