@@ -1,0 +1,110 @@
+package elections
+
+import (
+	"context"
+	"errors"
+	"unicode/utf8"
+)
+
+// Store is everything the domain needs from storage.
+type Store interface {
+	UserStore
+}
+
+// Service holds the use cases of govboard.
+type Service struct {
+	store  Store
+	clock  Clock
+	hasher PasswordHasher
+	// dummyHash is compared against when an e-mail is unknown, so that unknown addresses and
+	// wrong passwords take the same time.
+	dummyHash string
+}
+
+// NewService returns a Service on the given store, clock and password hasher.
+func NewService(store Store, clock Clock, hasher PasswordHasher) (*Service, error) {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	h, err := hasher.Hash("govboard-dummy-password-for-timing")
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: store, clock: clock, hasher: hasher, dummyHash: h}, nil
+}
+
+// Clock returns the service's clock.
+func (s *Service) Clock() Clock { return s.clock }
+
+// AddUser creates an officer, auditor or admin account.
+func (s *Service) AddUser(ctx context.Context, email string, role Role, password string) (*User, error) {
+	var problems []string
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		problems = append(problems, ErrorMessage(err))
+	}
+	if !isAccountRole(role) {
+		problems = append(problems, "role must be officer, auditor or admin (members sign in with access codes)")
+	}
+	if utf8.RuneCountInString(password) < MinPasswordLength {
+		problems = append(problems, "password must have at least 12 characters")
+	}
+	if len(password) > 72 {
+		problems = append(problems, "password must have at most 72 bytes")
+	}
+	if len(problems) > 0 {
+		return nil, &Error{Code: EINVALID, Message: problems[0], Details: problems}
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: email, Role: role, PasswordHash: hash, CreatedAt: s.clock.Now()}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// errBadLogin is the one error of a failed login, whatever the reason, so that a caller cannot
+// tell an unknown address from a wrong password.
+var errBadLogin = Errorf(EUNAUTHORIZED, "wrong e-mail address or password")
+
+// Authenticate checks an e-mail address and password and returns the account. An unknown
+// address and a wrong password give the same error after the same work.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		_ = s.hasher.Compare(s.dummyHash, password)
+		return nil, errBadLogin
+	}
+	u, err := s.store.UserByEmail(ctx, norm)
+	if ErrorCode(err) == ENOTFOUND {
+		_ = s.hasher.Compare(s.dummyHash, password)
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.hasher.Compare(u.PasswordHash, password); err != nil {
+		return nil, errBadLogin
+	}
+	return u, nil
+}
+
+// UserByID returns an account.
+func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
+	return s.store.UserByID(ctx, id)
+}
+
+// HasUsers reports whether any account exists (serve uses it to tell how to create the first).
+func (s *Service) HasUsers(ctx context.Context) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// IsBadLogin reports whether err is the failed-login error.
+func IsBadLogin(err error) bool { return errors.Is(err, errBadLogin) }
