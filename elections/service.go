@@ -9,6 +9,10 @@ import (
 // Store is everything the domain needs from storage.
 type Store interface {
 	UserStore
+	EventStore
+	// Tx runs fn in one transaction: fn's changes are all committed or, when fn returns an
+	// error, none are. The Store passed to fn works inside the transaction.
+	Tx(ctx context.Context, fn func(tx Store) error) error
 }
 
 // Service holds the use cases of govboard.
@@ -37,7 +41,8 @@ func NewService(store Store, clock Clock, hasher PasswordHasher) (*Service, erro
 func (s *Service) Clock() Clock { return s.clock }
 
 // AddUser creates an officer, auditor or admin account.
-func (s *Service) AddUser(ctx context.Context, email string, role Role, password string) (*User, error) {
+// The creation is recorded in the audit trail in the same transaction.
+func (s *Service) AddUser(ctx context.Context, actor Actor, email string, role Role, password string) (*User, error) {
 	var problems []string
 	email, err := NormalizeEmail(email)
 	if err != nil {
@@ -59,8 +64,20 @@ func (s *Service) AddUser(ctx context.Context, email string, role Role, password
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: email, Role: role, PasswordHash: hash, CreatedAt: s.clock.Now()}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	now := s.clock.Now()
+	u := &User{Email: email, Role: role, PasswordHash: hash, CreatedAt: now}
+	err = s.store.Tx(ctx, func(tx Store) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		ev, err := newEvent(now, actor, EventAccountCreated,
+			map[string]any{"user_id": u.ID, "email": u.Email, "role": u.Role})
+		if err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, ev)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -90,6 +107,11 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		return nil, errBadLogin
 	}
 	return u, nil
+}
+
+// ListUsers returns all accounts, oldest first.
+func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
+	return s.store.ListUsers(ctx)
 }
 
 // UserByID returns an account.

@@ -48,6 +48,7 @@ type UserStore interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserByID(ctx context.Context, id int64) (*User, error)
 	CountUsers(ctx context.Context) (int64, error)
+	ListUsers(ctx context.Context) ([]User, error)
 }
 
 // PasswordHasher hashes and checks passwords with a slow, salted algorithm. It is an interface
