@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/govboard/govboard/config"
 )
 
 // exitError carries the process exit status of a failed command: 2 for bad input (DESIGN.md §8),
@@ -47,6 +50,25 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newTallyCmd())
+	root.PersistentFlags().String("config", "", "configuration file (YAML); GOVBOARD_CONFIG also names one")
+	config.BindFlags(root.PersistentFlags())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newAdminCmd(), newVersionCmd(), newTallyCmd())
 	return root
+}
+
+// loadConfig reads the configuration of a command: flags, GOVBOARD_* environment, the file
+// named by --config or GOVBOARD_CONFIG, and defaults; invalid configuration is bad input.
+func loadConfig(cmd *cobra.Command) (config.Config, error) {
+	file, _ := cmd.Flags().GetString("config")
+	if file == "" {
+		file = os.Getenv("GOVBOARD_CONFIG")
+	}
+	cfg, err := config.Load(config.Options{File: file, Flags: cmd.Flags()})
+	if err != nil {
+		return cfg, badInput(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, badInput(fmt.Errorf("invalid configuration:\n%w", err))
+	}
+	return cfg, nil
 }

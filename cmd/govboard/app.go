@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/govboard/govboard/api"
+	"github.com/govboard/govboard/config"
+	"github.com/govboard/govboard/elections"
+	"github.com/govboard/govboard/pkg/jwtauth"
+	"github.com/govboard/govboard/pkg/password"
+	"github.com/govboard/govboard/pkg/sqlstore"
+)
+
+// Main wires configuration → store → service → HTTP server. main() and the end-to-end tests
+// both use it, so the tests run the program as it runs in production.
+type Main struct {
+	Config config.Config
+	Stdout io.Writer
+	Logger *slog.Logger
+	// Clock is the service's clock; nil means the system clock.
+	Clock elections.Clock
+
+	Store      *sqlstore.Store
+	Service    *elections.Service
+	Tokens     *jwtauth.Manager
+	SigningKey ed25519.PrivateKey
+	Server     *api.Server
+
+	httpServer *http.Server
+	listener   net.Listener
+}
+
+// NewMain returns a Main for the configuration, logging to stderr.
+func NewMain(cfg config.Config, stdout, stderr io.Writer) *Main {
+	return &Main{Config: cfg, Stdout: stdout, Logger: newLogger(cfg.Log, stderr)}
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level)) // validated by config.Validate
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func (m *Main) now() time.Time {
+	if m.Clock != nil {
+		return m.Clock.Now()
+	}
+	return time.Now().UTC()
+}
+
+// OpenStore creates the data directory and opens the database, without migrating.
+func (m *Main) OpenStore(ctx context.Context) error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	st, err := sqlstore.Open(ctx, sqlstore.Options{
+		Driver:       m.Config.DB.Driver,
+		DSN:          m.Config.DB.DSN,
+		BusyTimeout:  m.Config.DB.BusyTimeout,
+		MaxOpenConns: m.Config.DB.MaxOpenConns,
+		Logger:       m.Logger,
+		Now:          m.now,
+	})
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	return nil
+}
+
+// Open opens everything serve needs: store (migrated when auto_migrate is on, else checked),
+// signing keys, service and HTTP handler.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.OpenStore(ctx); err != nil {
+		return err
+	}
+	if m.Config.DB.AutoMigrate {
+		applied, err := m.Store.Migrate(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		for _, a := range applied {
+			m.Logger.Info("migration applied", "version", a.Version, "name", a.Name)
+		}
+	}
+	if err := m.Store.CheckSchema(ctx); err != nil {
+		return err
+	}
+	if err := m.openService(); err != nil {
+		return err
+	}
+	return m.openTokens()
+}
+
+func (m *Main) openService() error {
+	var clock elections.Clock = elections.SystemClock{}
+	if m.Clock != nil {
+		clock = m.Clock
+	}
+	svc, err := elections.NewService(m.Store, clock, password.Hasher{Cost: m.Config.Auth.BcryptCost})
+	if err != nil {
+		return err
+	}
+	m.Service = svc
+	return nil
+}
+
+// openTokens loads (or, on first start, creates) the Ed25519 signing key and builds the token
+// manager. HS256 signs with the configured secret; the Ed25519 key is still the service key.
+func (m *Main) openTokens() error {
+	a := m.Config.Auth
+	priv, created, err := jwtauth.LoadOrCreateEd25519(a.SigningKeyFile)
+	if err != nil {
+		return err
+	}
+	if created {
+		m.Logger.Info("generated a new Ed25519 signing key", "file", a.SigningKeyFile)
+	}
+	m.SigningKey = priv
+	signing := jwtauth.Ed25519Key(priv)
+	var verify []jwtauth.Key
+	if a.Algorithm == "HS256" {
+		verify = append(verify, signing) // tokens issued before a switch to HS256 stay valid
+		signing = jwtauth.HMACKey([]byte(a.HMACSecret))
+	}
+	for _, f := range a.PreviousKeyFiles {
+		old, err := jwtauth.LoadEd25519(f)
+		if err != nil {
+			return err
+		}
+		verify = append(verify, jwtauth.Ed25519Key(old))
+	}
+	m.Tokens, err = jwtauth.New(jwtauth.Config{
+		Signing: signing, Verify: verify, Issuer: a.Issuer, Audience: a.Audience,
+		TTL: a.TokenTTL, Now: m.now,
+	})
+	return err
+}
+
+// Handler builds the HTTP handler with a fresh metrics registry.
+func (m *Main) Handler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Server = api.New(m.Service, m.Tokens, api.Options{
+		BodyLimit:      m.Config.HTTP.BodyLimit,
+		RequestTimeout: m.Config.HTTP.WriteTimeout,
+		LoginRate:      m.Config.Auth.LoginRate,
+		LoginBurst:     m.Config.Auth.LoginBurst,
+		Version:        version,
+		Logger:         m.Logger,
+		Registry:       reg,
+		Ready:          m.ready,
+		Now:            m.now,
+	})
+	return m.Server.Handler()
+}
+
+// ready reports whether the service can answer: database reachable and schema current.
+func (m *Main) ready(ctx context.Context) error {
+	if err := m.Store.Ping(ctx); err != nil {
+		return err
+	}
+	return m.Store.CheckSchema(ctx)
+}
+
+// Listen binds the configured address (":0" picks a free port, as the tests do).
+func (m *Main) Listen() error {
+	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.HTTP.Addr, err)
+	}
+	m.listener = ln
+	h := m.Config.HTTP
+	m.httpServer = &http.Server{
+		Handler:           m.Handler(),
+		ReadTimeout:       h.ReadTimeout,
+		ReadHeaderTimeout: h.ReadTimeout,
+		WriteTimeout:      h.WriteTimeout,
+		IdleTimeout:       h.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// URL returns the base URL the server listens on.
+func (m *Main) URL() string {
+	return "http://" + m.listener.Addr().String()
+}
+
+// Serve serves HTTP until ctx is cancelled, then shuts down gracefully: it stops accepting,
+// lets requests in flight finish (up to http.shutdown_timeout) and returns.
+func (m *Main) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.httpServer.Serve(m.listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	m.Logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
+	defer cancel()
+	if err := m.httpServer.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the store.
+func (m *Main) Close() error {
+	if m.Store != nil {
+		return m.Store.Close()
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func newServeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP service (embedded SQLite in ./govboard-data unless configured)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			m := NewMain(cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			defer m.Close()
+			if err := m.Open(ctx); err != nil {
+				return err
+			}
+			if err := m.Listen(); err != nil {
+				return err
+			}
+			if err := m.printWelcome(ctx, cmd.OutOrStdout()); err != nil {
+				return err
+			}
+			return m.Serve(ctx)
+		},
+	}
+}
+
+// printWelcome tells the operator where the service listens and how to sign in; with no
+// account yet, how to create the first admin.
+func (m *Main) printWelcome(ctx context.Context, w io.Writer) error {
+	fmt.Fprintf(w, "govboard %s listening on %s (data in %s, database %s)\n",
+		version, m.URL(), m.Config.DataDir, m.Config.DB.Driver)
+	has, err := m.Service.HasUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if !has {
+		fmt.Fprintf(w, "No accounts yet. Create the first admin (password on standard input, at least 12 characters):\n"+
+			"  printf '%%s' 'choose-a-long-password' | govboard admin add-user --email you@example.org --role admin --password-stdin\n")
+	}
+	fmt.Fprintf(w, "Log in: curl -s -X POST %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"you@example.org\",\"password\":\"…\"}'\n", m.URL())
+	return nil
+}
