@@ -1,0 +1,231 @@
+package tally
+
+import (
+	"fmt"
+	"slices"
+)
+
+// scotScale is the number of decimals of Scottish STV: transfer values are calculated "to five
+// decimal places (any remainder being ignored)" (rule 48(3)).
+const scotScale = 5
+
+// countScottish counts by the Scottish Local Government Elections Order 2007, schedule 1
+// rules 45–52:
+//   - quota = floor(valid papers / (seats+1)) + 1 (rule 46); a candidate with at least the quota
+//     is elected (rule 47);
+//   - surpluses are transferred largest first (rule 49) by the Weighted Inclusive Gregory
+//     Method: every paper of the elected candidate passes on at the value
+//     floor5(surplus × its value / candidate's votes) (rule 48(3)); a candidate is credited
+//     with the sum of the values of the papers received, so the count sheet shows papers ×
+//     value per parcel, and what truncation loses is reported apart from the non-transferable
+//     papers;
+//   - with no surplus left, the candidate with the fewest votes is excluded and all their
+//     papers pass on at their current value in one stage (rule 50);
+//   - ties (equal surpluses, equal lowest votes) are decided by the votes at the end of the
+//     most recent preceding stage at which the tied candidates differed, then by lot, here the
+//     seeded TieBreaker (rules 49(2)–(3), 51);
+//   - when the continuing candidates are as many as the vacancies left, they are elected and
+//     no further transfer is made (rule 52).
+//
+// Papers without a valid first preference (empty, or naming only withdrawn candidates) are not
+// valid papers. A paper whose next preference names two continuing candidates at the same
+// level is non-transferable, its preference being uncertain.
+//
+// Affiliation cap: a candidate who reaches the quota when their affiliation already holds its
+// share of seats is passed over: excluded at once, their papers transferred at their current
+// value at the next stage, before any surplus.
+func countScottish(e *Election, opts Options) (*Result, error) {
+	s := &scottish{
+		gregory: newGregory(e, scotScale, true),
+		seats:   e.Seats,
+		guard:   newCapGuard(e, opts),
+		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},
+		res:     &Result{},
+	}
+	s.quota = (s.valid/int64(e.Seats+1) + 1) * s.unit
+	q := Decimal{Units: s.quota, Scale: scotScale}
+	s.res.Quota = &q
+	s.run()
+	return s.res, nil
+}
+
+// scottish is the state of a Scottish STV count.
+type scottish struct {
+	*gregory
+	seats   int
+	quota   int64
+	guard   *capGuard
+	ties    tieRule
+	res     *Result
+	history [][]int64 // votes at the end of each stage
+	pending []int     // elected candidates whose surplus is not yet transferred
+	passed  []int     // passed-over candidates whose papers are not yet transferred
+	lost    int64     // value lost to truncation so far
+}
+
+func (s *scottish) run() {
+	s.record(Round{Kind: RoundFirst, Action: "Begin Count"})
+	for {
+		s.electWithQuota()
+		if s.complete() {
+			s.finish()
+			return
+		}
+		switch {
+		case len(s.passed) > 0:
+			c := s.passed[0]
+			s.passed = s.passed[1:]
+			s.transferAll(c, "Transfer passed over: ")
+		case len(s.pending) > 0:
+			s.transferSurplus()
+		default:
+			c := s.lowest()
+			s.state[c] = stvExcluded
+			s.res.Excluded = append(s.res.Excluded, c)
+			s.transferAll(c, "Transfer defeated: ")
+			s.last().Excluded = []int{c}
+		}
+	}
+}
+
+// stage is the number of the stage being completed or, before record, the next one.
+func (s *scottish) stage() int { return len(s.res.Rounds) }
+
+// last returns the latest recorded stage.
+func (s *scottish) last() *Round { return &s.res.Rounds[len(s.res.Rounds)-1] }
+
+// record closes a stage: it snapshots every candidate's votes and the non-transferable value.
+func (s *scottish) record(r Round) {
+	r.Number = len(s.res.Rounds) + 1
+	r.Votes = decimals(s.votes, scotScale)
+	r.NonTransferable = Decimal{Units: s.exhausted, Scale: scotScale}
+	s.res.Rounds = append(s.res.Rounds, r)
+	s.history = append(s.history, slices.Clone(s.votes))
+}
+
+// earlier returns the votes of the stages before the latest one, for the tie rules.
+func (s *scottish) earlier() [][]int64 { return s.history[:len(s.history)-1] }
+
+// seatsLeft is the number of vacancies not yet filled.
+func (s *scottish) seatsLeft() int { return s.seats - len(s.res.Elected) }
+
+// electWithQuota deems elected every continuing candidate with at least the quota at the end of
+// the latest stage, largest vote first, passing over those the affiliation cap refuses.
+func (s *scottish) electWithQuota() {
+	var reached []int
+	for _, c := range s.hopeful() {
+		if s.votes[c] >= s.quota {
+			reached = append(reached, c)
+		}
+	}
+	for _, c := range s.ties.order(s.earlier(), s.votes, reached, s.stage(), s.res) {
+		if s.seatsLeft() == 0 {
+			return
+		}
+		if !s.guard.allows(c) {
+			s.passOver(c)
+			s.passed = append(s.passed, c)
+			continue
+		}
+		s.elect(c)
+		if s.votes[c] > s.quota {
+			s.pending = append(s.pending, c)
+		}
+	}
+}
+
+func (s *scottish) elect(c int) {
+	s.state[c] = stvElected
+	s.guard.seat(c)
+	s.res.Elected = append(s.res.Elected, c)
+	s.last().Elected = append(s.last().Elected, c)
+}
+
+// passOver excludes c, whom the affiliation cap does not let take a seat.
+func (s *scottish) passOver(c int) {
+	s.state[c] = stvExcluded
+	s.res.PassedOver = append(s.res.PassedOver, s.guard.passOver(s.stage(), c))
+	s.res.Excluded = append(s.res.Excluded, c)
+	s.last().Excluded = append(s.last().Excluded, c)
+}
+
+// complete reports whether the count is over: every vacancy filled, or no more continuing
+// candidates who could take a seat than vacancies (rule 52), in which case no further transfer
+// is made.
+func (s *scottish) complete() bool {
+	return s.seatsLeft() <= 0 || s.electable() <= s.seatsLeft()
+}
+
+// electable counts the continuing candidates who could still be seated together under the
+// affiliation cap (all of them when there is no cap).
+func (s *scottish) electable() int {
+	left := map[string]int{}
+	n := 0
+	for _, c := range s.hopeful() {
+		a := s.e.Candidates[c].Affiliation
+		if s.guard.cap <= 0 || a == "" {
+			n++
+			continue
+		}
+		if _, ok := left[a]; !ok {
+			left[a] = s.guard.cap - s.guard.won[a]
+		}
+		if left[a] > 0 {
+			left[a]--
+			n++
+		}
+	}
+	return n
+}
+
+// finish fills the last vacancies with the remaining continuing candidates (rule 52) or, when
+// all seats are filled, excludes them formally, lowest vote first.
+func (s *scottish) finish() {
+	rest := s.hopeful()
+	if s.seatsLeft() > 0 {
+		for _, c := range s.ties.order(s.earlier(), s.votes, rest, s.stage(), s.res) {
+			if s.guard.allows(c) && s.seatsLeft() > 0 {
+				s.elect(c)
+			} else {
+				s.passOver(c)
+			}
+		}
+		return
+	}
+	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(s.votes[a], s.votes[b]) })
+	for _, c := range rest {
+		s.state[c] = stvExcluded
+		s.res.Excluded = append(s.res.Excluded, c)
+		s.last().Excluded = append(s.last().Excluded, c)
+	}
+}
+
+// transferSurplus transfers the largest surplus (rules 48, 49): every paper of the candidate
+// passes on at floor5(surplus × value / votes).
+func (s *scottish) transferSurplus() {
+	high := extremes(s.votes, s.pending, true)
+	c := s.ties.pick(s.history, high, true, s.stage()+1, "surplus", s.res)
+	s.pending = slices.DeleteFunc(s.pending, func(x int) bool { return x == c })
+	total, surplus := s.votes[c], s.votes[c]-s.quota
+	r := s.move(s.piles[c], int32(s.stage()+1), func(v int64) int64 { return mulDiv(v, surplus, total) })
+	s.lost += surplus - r.transferred - r.exhausted
+	s.votes[c], s.piles[c] = s.quota, nil
+	s.record(Round{
+		Kind:     RoundSurplus,
+		Action:   fmt.Sprintf("Surplus transferred: %s (%s)", s.e.Candidates[c].Name, Decimal{Units: surplus, Scale: scotScale}),
+		Subjects: []int{c},
+	})
+}
+
+// transferAll transfers every paper of an excluded candidate at its current value (rule 50).
+func (s *scottish) transferAll(c int, action string) {
+	s.move(s.piles[c], int32(s.stage()+1), func(v int64) int64 { return v })
+	s.votes[c], s.piles[c] = 0, nil
+	s.record(Round{Kind: RoundExclusion, Action: action + s.e.Candidates[c].Name, Subjects: []int{c}})
+}
+
+// lowest chooses the continuing candidate to exclude: the fewest votes, ties decided by rule 51.
+func (s *scottish) lowest() int {
+	low := extremes(s.votes, s.hopeful(), false)
+	return s.ties.pick(s.history, low, false, s.stage()+1, "exclude", s.res)
+}

@@ -1,0 +1,305 @@
+package tally
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// This file holds the paper handling shared by the two Gregory-method STV counts, Scottish STV
+// and ERS97: ballots stay where Ballots keeps them and are referred to by index; each candidate
+// holds its papers in parcels of equal value, so that a transfer credits "number of papers ×
+// value" once per parcel, as a count sheet does, rather than adding fractions paper by paper.
+
+// stvState is where a candidate stands in a Gregory count.
+type stvState uint8
+
+const (
+	stvHopeful   stvState = iota // continuing: may still receive papers
+	stvElected                   // deemed elected; receives no more papers
+	stvExcluded                  // excluded or passed over; receives no more papers
+	stvWithdrawn                 // withdrawn before the count; skipped on every ballot
+)
+
+// parcel is a set of papers of one value held by one candidate.
+type parcel struct {
+	value  int64   // value of each paper, in units of 10^-scale
+	batch  int32   // round in which the papers were received (ERS97 "batch"); 0 = first count
+	weight int64   // number of papers (sum of ballot weights)
+	papers []int32 // ballot indices into Election.Ballots
+}
+
+// gregory is the state of a Gregory-method count: who holds which paper, at which value.
+type gregory struct {
+	e     *Election
+	unit  int64      // 10^scale: the value of a whole vote
+	pos   []int32    // per ballot: mark index (into Ballots.cand) of the preference now holding it
+	state []stvState // per candidate
+	votes []int64    // per candidate, in units
+	piles [][]parcel // per candidate, in the order received
+	// mergeAnyBatch lets papers of equal value share a parcel whatever their batch (Scottish
+	// STV looks only at values); ERS97 keeps batches apart because it transfers the last one.
+	mergeAnyBatch bool
+	valid         int64 // number of valid ballot papers (sum of weights)
+	exhausted     int64 // value of papers set aside as non-transferable, in units
+
+	slot []int32 // scratch per candidate: index of the receiving parcel in piles[c], or -1
+	recv []int64 // scratch per candidate: papers received from the parcel being moved
+	hit  []int32 // scratch: candidates with recv > 0
+}
+
+// newGregory sorts the ballots into first-preference parcels of value one.
+func newGregory(e *Election, scale int, mergeAnyBatch bool) *gregory {
+	n := len(e.Candidates)
+	g := &gregory{
+		e: e, unit: pow10(scale), mergeAnyBatch: mergeAnyBatch,
+		pos:   make([]int32, e.Ballots.Len()),
+		state: make([]stvState, n), votes: make([]int64, n), piles: make([][]parcel, n),
+		slot: make([]int32, n), recv: make([]int64, n),
+	}
+	for c, cand := range e.Candidates {
+		if cand.Withdrawn {
+			g.state[c] = stvWithdrawn
+		}
+		g.slot[c] = -1
+	}
+	b := &e.Ballots
+	first := make([]int32, len(g.pos))
+	count := make([]int, n)
+	for i := range g.pos {
+		c, at := g.next(i, b.start[i]-1)
+		g.pos[i], first[i] = at, c
+		if c >= 0 {
+			count[c]++
+		}
+	}
+	for c := range n {
+		if count[c] > 0 {
+			g.piles[c] = []parcel{{value: g.unit, papers: make([]int32, 0, count[c])}}
+		}
+	}
+	for i, c := range first {
+		if c >= 0 {
+			p := &g.piles[c][0]
+			p.papers = append(p.papers, int32(i))
+			p.weight += b.weight[i]
+		}
+	}
+	for c := range n {
+		if len(g.piles[c]) > 0 {
+			g.votes[c] = g.piles[c][0].weight * g.unit
+			g.valid += g.piles[c][0].weight
+		}
+	}
+	return g
+}
+
+// next finds the next available preference of ballot i after mark index at: the first later
+// mark for a continuing candidate. It returns the candidate and its mark index, or -1 and the
+// end of the ballot when there is none. Two continuing candidates ranked equally at that level
+// make the preference uncertain, and the paper is non-transferable.
+func (g *gregory) next(i int, at int32) (int32, int32) {
+	b := &g.e.Ballots
+	end := b.start[i+1]
+	for k := at + 1; k < end; k++ {
+		c := b.cand[k]
+		if g.state[c] != stvHopeful {
+			continue
+		}
+		for j := k + 1; j < end && b.value[j] == b.value[k]; j++ {
+			if g.state[b.cand[j]] == stvHopeful {
+				return -1, end
+			}
+		}
+		return c, k
+	}
+	return -1, end
+}
+
+// moveResult says what a transfer did, in units.
+type moveResult struct {
+	papers      int64 // papers examined
+	transferred int64 // value credited to continuing candidates
+	exhausted   int64 // value of the papers that had no next available preference
+}
+
+// move transfers every paper of ps to its next available preference. A paper of value v goes
+// on at value nv(v); receiving candidates are credited once per parcel with papers × value,
+// and the value of the papers without a next preference is added to g.exhausted. The caller
+// takes the papers' old value off the giving candidate.
+func (g *gregory) move(ps []parcel, batch int32, nv func(int64) int64) moveResult {
+	var r moveResult
+	b := &g.e.Ballots
+	for _, p := range ps {
+		v := nv(p.value)
+		var lost int64
+		for _, i := range p.papers {
+			c, at := g.next(int(i), g.pos[i])
+			g.pos[i] = at
+			w := b.weight[i]
+			if c < 0 {
+				lost += w
+				continue
+			}
+			if g.recv[c] == 0 {
+				g.hit = append(g.hit, c)
+				g.slot[c] = g.receivingParcel(c, v, batch)
+			}
+			g.recv[c] += w
+			q := &g.piles[c][g.slot[c]]
+			q.papers = append(q.papers, i)
+			q.weight += w
+		}
+		for _, c := range g.hit {
+			g.votes[c] += g.recv[c] * v
+			r.transferred += g.recv[c] * v
+			g.recv[c], g.slot[c] = 0, -1
+		}
+		g.hit = g.hit[:0]
+		r.papers += p.weight
+		r.exhausted += lost * v
+	}
+	g.exhausted += r.exhausted
+	return r
+}
+
+// receivingParcel returns the index in piles[c] of the parcel that takes papers of value v
+// arriving in batch, appending an empty one when none fits.
+func (g *gregory) receivingParcel(c int32, v int64, batch int32) int32 {
+	pile := g.piles[c]
+	if g.mergeAnyBatch {
+		for k := range pile {
+			if pile[k].value == v {
+				return int32(k)
+			}
+		}
+	} else if k := len(pile) - 1; k >= 0 && pile[k].value == v && pile[k].batch == batch {
+		return int32(k)
+	}
+	g.piles[c] = append(pile, parcel{value: v, batch: batch})
+	return int32(len(g.piles[c]) - 1)
+}
+
+// hopeful returns the continuing candidates, in index order.
+func (g *gregory) hopeful() []int {
+	var out []int
+	for c, s := range g.state {
+		if s == stvHopeful {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// decimals returns votes as Decimals of the given scale, withdrawn and excluded candidates
+// included with whatever they still hold.
+func decimals(votes []int64, scale int) []Decimal {
+	out := make([]Decimal, len(votes))
+	for c, v := range votes {
+		out[c] = Decimal{Units: v, Scale: scale}
+	}
+	return out
+}
+
+// mulDiv returns floor(a*b/c) for non-negative a, b and positive c with a*b/c < 2^63, without
+// overflowing on the product: 5-decimal values times a large electorate exceed int64.
+func mulDiv(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(q)
+}
+
+// narrowByHistory breaks a tie among tied candidates by their votes at earlier rounds:
+// history[r][c] is candidate c's vote at the end of round r. Rounds are visited newest first
+// when backward is set (Scottish STV: "the most recent preceding stage at which they had
+// unequal votes"), oldest first otherwise (ERS97: "the first stage or the earliest point").
+// At each round where the still-tied candidates differ, only those with the lowest (or, with
+// highest, the largest) vote stay tied. It returns the candidates still tied at the end: one
+// when the history decided.
+func narrowByHistory(history [][]int64, tied []int, highest, backward bool) []int {
+	tied = slices.Clone(tied)
+	for k := range history {
+		r := k
+		if backward {
+			r = len(history) - 1 - k
+		}
+		h := history[r]
+		best := h[tied[0]]
+		for _, c := range tied[1:] {
+			if (highest && h[c] > best) || (!highest && h[c] < best) {
+				best = h[c]
+			}
+		}
+		tied = slices.DeleteFunc(tied, func(c int) bool { return h[c] != best })
+		if len(tied) == 1 {
+			break
+		}
+	}
+	return tied
+}
+
+// extremes returns the candidates among cands with the lowest (or, with highest, the largest)
+// value in votes.
+func extremes(votes []int64, cands []int, highest bool) []int {
+	var out []int
+	for _, c := range cands {
+		switch {
+		case len(out) == 0:
+			out = append(out, c)
+		case votes[c] == votes[out[0]]:
+			out = append(out, c)
+		case (highest && votes[c] > votes[out[0]]) || (!highest && votes[c] < votes[out[0]]):
+			out = append(out[:0], c)
+		}
+	}
+	return out
+}
+
+// tieRule breaks the ties of a Gregory count: first by the votes of earlier rounds, as the
+// method's rules say, then by the seed.
+type tieRule struct {
+	tb       TieBreaker
+	backward bool   // look at the most recent earlier round first (Scottish) or the first (ERS97)
+	name     string // Tie.Rule recorded when the history decides
+}
+
+// pick chooses one of tied (lowest or highest vote) for purpose at round, recording the tie.
+func (t tieRule) pick(history [][]int64, tied []int, highest bool, round int, purpose string, res *Result) int {
+	if len(tied) == 1 {
+		return tied[0]
+	}
+	left := narrowByHistory(history, tied, highest, t.backward)
+	if len(left) == 1 {
+		sorted := slices.Sorted(slices.Values(tied))
+		res.Ties = append(res.Ties, Tie{Round: round, Tied: sorted, Rule: t.name, Chosen: left[0], Purpose: purpose})
+		return left[0]
+	}
+	c, tie := t.tb.Choose(round, purpose, left)
+	res.Ties = append(res.Ties, tie)
+	return c
+}
+
+// order sorts cands by decreasing vote; candidates with equal votes are put in order by pick
+// (purpose "order"), so that the order of election, which decides who takes the full terms,
+// is never left to chance silently.
+func (t tieRule) order(history [][]int64, votes []int64, cands []int, round int, res *Result) []int {
+	cands = slices.Clone(cands)
+	slices.SortStableFunc(cands, func(a, b int) int { return cmpInt64(votes[b], votes[a]) })
+	out := make([]int, 0, len(cands))
+	for len(cands) > 0 {
+		same := extremes(votes, cands, true)
+		c := t.pick(history, same, true, round, "order", res)
+		out = append(out, c)
+		cands = slices.DeleteFunc(cands, func(x int) bool { return x == c })
+	}
+	return out
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
