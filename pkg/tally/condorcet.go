@@ -39,13 +39,14 @@ func pairwise(e *Election) (d [][]int64, blank int64) {
 			blank += w
 			continue
 		}
-		for i := range n {
-			if e.Candidates[i].Withdrawn || level[i] == unranked {
-				continue // an unranked candidate is above nobody
+		for _, i := range cands { // an unranked candidate is above nobody
+			if e.Candidates[i].Withdrawn {
+				continue
 			}
+			li, row := level[i], d[i]
 			for j := range n {
-				if level[i] < level[j] && !e.Candidates[j].Withdrawn {
-					d[i][j] += w
+				if li < level[j] && !e.Candidates[j].Withdrawn {
+					row[j] += w
 				}
 			}
 		}

@@ -115,3 +115,27 @@ func TestRankedPairsQuietEqualStrengths(t *testing.T) {
 		t.Errorf("2 seats elected (-want +got):\n%s", diff)
 	}
 }
+
+// TestRankedPairsLosingVotes: majorities with equal winning votes are ordered by losing votes.
+//
+//	2 × A B C    d[A][B] = 2 + 4 = 6, d[B][A] = 4
+//	4 × B C A    d[B][C] = 2 + 4 = 6, d[C][B] = 4 + 1 = 5
+//	4 × C A B    d[C][A] = 4 + 4 + 1 = 9, d[A][C] = 2
+//	1 × C
+//
+// Majorities: C>A 9:2, then A>B 6:4 before B>C 6:5 (fewer losing votes). C>A and A>B are
+// locked, B>C would close B>C>A>B. Order C > A > B; locking B>C first would give B > C > A.
+func TestRankedPairsLosingVotes(t *testing.T) {
+	e := nsElection(t, 1, "A B C", nsBallot{2, "A B C"}, nsBallot{4, "B C A"}, nsBallot{4, "C A B"},
+		nsBallot{1, "C"})
+	r := nsCount(t, "rankedpairs", e, tally.Options{})
+	if diff := cmp.Diff([][]int64{{0, 6, 2}, {4, 0, 6}, {9, 5, 0}}, r.Pairwise); diff != "" {
+		t.Errorf("pairwise (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([][]int{{2}, {0}, {1}}, r.Order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if len(r.Ties) != 0 {
+		t.Errorf("ties %v, want none: the strengths differ", r.Ties)
+	}
+}

@@ -202,3 +202,23 @@ func BenchmarkPlurality(b *testing.B) {
 		}
 	}
 }
+
+// TestSchulzeLosingLinks: only majorities are links. With truncated and equal rankings
+//
+//	5 × A C B, 3 × B A C, 7 × A=B C, 4 × C B
+//
+// d[A][B] = 5, d[B][A] = 3 + 4 = 7; d[A][C] = 5 + 3 + 7 = 15, d[C][A] = 4;
+// d[B][C] = 3 + 7 = 10, d[C][B] = 5 + 4 = 9. B beats both A and C: the Condorcet winner.
+// Links B→A 7, A→C 15, B→C 10; C has no link out, so p[A][B] = 0 < p[B][A] = 7 and the order
+// is B > A > C. (Counting the minority C→B 9 as a link would give A→C→B = 9 > 7 and elect A.)
+func TestSchulzeLosingLinks(t *testing.T) {
+	e := nsElection(t, 1, "A B C", nsBallot{5, "A C B"}, nsBallot{3, "B A C"}, nsBallot{7, "A=B C"},
+		nsBallot{4, "C B"})
+	r := nsCount(t, "schulze", e, tally.Options{})
+	if diff := cmp.Diff([][]int64{{0, 5, 15}, {7, 0, 10}, {4, 9, 0}}, r.Pairwise); diff != "" {
+		t.Errorf("pairwise (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([][]int{{1}, {0}, {2}}, r.Order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
