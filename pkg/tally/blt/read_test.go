@@ -59,12 +59,13 @@ func TestRead(t *testing.T) {
 	}, {
 		name: "identical lines merge in first-seen order",
 		in:   "2 1\n1 2 1 0\n1 1 0\n3 2 1 0\n1 1 0\n0\n\"A\"\n\"B\"\n",
+		opts: blt.Options{Merge: tally.MergeShort},
 		want: view{Seats: 1, Names: []string{"A", "B"},
 			Ballots: []entry{{4, [][]int{{1}, {0}}}, {2, [][]int{{0}}}}},
 	}, {
 		name: "keep duplicates",
 		in:   "2 1\n1 2 1 0\n1 1 0\n3 2 1 0\n0\n\"A\"\n\"B\"\n\"\"\n",
-		opts: blt.Options{KeepDuplicates: true},
+		opts: blt.Options{Merge: tally.MergeNone},
 		want: view{Seats: 1, Names: []string{"A", "B"},
 			Ballots: []entry{{1, [][]int{{1}, {0}}}, {1, [][]int{{0}}}, {3, [][]int{{1}, {0}}}}},
 	}, {

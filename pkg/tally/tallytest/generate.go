@@ -26,7 +26,7 @@ func Generate(seed int64, ballots, candidates, seats int) *tally.Election {
 		e.Candidates[k].Name = fmt.Sprintf("Candidate %0*d", len(fmt.Sprint(candidates)), k+1)
 	}
 	pop := popularity(rng, candidates)
-	bb := tally.NewBallotBuilder(candidates, false)
+	bb := tally.NewBallotBuilder(candidates, tally.MergeNone)
 	bb.Grow(ballots, ballots*min(candidates, 6))
 	g := &rankGen{rng: rng, pop: pop, w: make([]float64, candidates)}
 	for range ballots {
@@ -107,7 +107,7 @@ func WriteBLT(w io.Writer, e *tally.Election) error { return blt.Write(w, e) }
 func Expand(e *tally.Election) *tally.Election {
 	out := *e
 	out.Candidates = append([]tally.Candidate(nil), e.Candidates...)
-	bb := tally.NewBallotBuilder(len(e.Candidates), false)
+	bb := tally.NewBallotBuilder(len(e.Candidates), tally.MergeNone)
 	b := &e.Ballots
 	for i := range b.Len() {
 		cands, values := b.Marks(i)
