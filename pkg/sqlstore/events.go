@@ -1,0 +1,66 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/govboard/govboard/elections"
+)
+
+// eventRow is a row of the audit_events table. The payload is text so that it is returned
+// byte for byte as recorded.
+type eventRow struct {
+	ID      int64 `gorm:"primaryKey"`
+	At      time.Time
+	Actor   string
+	Kind    string
+	Payload string
+}
+
+// TableName tells gorm the table's name.
+func (eventRow) TableName() string { return "audit_events" }
+
+// eventFromDomain maps an event to a row.
+func eventFromDomain(e *elections.Event) eventRow {
+	return eventRow{ID: e.ID, At: storedTime(e.At), Actor: e.Actor, Kind: e.Kind, Payload: string(e.Payload)}
+}
+
+// toDomain maps a row to an event.
+func (r eventRow) toDomain() elections.Event {
+	return elections.Event{ID: r.ID, At: r.At.UTC(), Actor: r.Actor, Kind: r.Kind, Payload: json.RawMessage(r.Payload)}
+}
+
+// AppendEvent records an event in the audit trail and sets its ID (and its At to the stored
+// precision).
+func (s *Store) AppendEvent(ctx context.Context, e *elections.Event) error {
+	row := eventFromDomain(e)
+	row.ID = 0 // the database assigns it
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("sqlstore: append event: %w", err)
+	}
+	*e = row.toDomain()
+	return nil
+}
+
+// ListEvents returns audit events in the order they were recorded (by ID), at most f.Limit of
+// them when it is positive.
+func (s *Store) ListEvents(ctx context.Context, f elections.EventFilter) ([]elections.Event, error) {
+	q := s.db.WithContext(ctx).Where("id > ?", f.AfterID)
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var rows []eventRow
+	if err := q.Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("sqlstore: list events: %w", err)
+	}
+	events := make([]elections.Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.toDomain()
+	}
+	return events, nil
+}
