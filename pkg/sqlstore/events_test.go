@@ -1,0 +1,98 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/govboard/govboard/elections"
+	"github.com/govboard/govboard/pkg/sqlstore"
+	"github.com/govboard/govboard/pkg/sqlstore/sqlstoretest"
+)
+
+func TestAppendAndListEvents(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		// The payload comes back byte for byte: spacing and key order are kept.
+		payloads := []string{`{"b": 1,  "a": [2]}`, `{"user_id":1}`, `{}`}
+		kinds := []string{"account.created", "test.other", "account.created"}
+		var all []elections.Event
+		for i := range payloads {
+			e := &elections.Event{At: start.Add(time.Duration(i) * time.Minute), Actor: "cli", Kind: kinds[i], Payload: json.RawMessage(payloads[i])}
+			if err := s.AppendEvent(ctx, e); err != nil {
+				t.Fatalf("AppendEvent: %v", err)
+			}
+			if e.ID != int64(i+1) {
+				t.Errorf("event %d got ID %d, want %d", i, e.ID, i+1)
+			}
+			all = append(all, elections.Event{ID: int64(i + 1), At: start.Add(time.Duration(i) * time.Minute).Truncate(time.Microsecond),
+				Actor: "cli", Kind: kinds[i], Payload: json.RawMessage(payloads[i])})
+		}
+		tests := []struct {
+			name   string
+			filter elections.EventFilter
+			want   []elections.Event
+		}{
+			{"all", elections.EventFilter{}, all},
+			{"by kind", elections.EventFilter{Kind: "account.created"}, []elections.Event{all[0], all[2]}},
+			{"after", elections.EventFilter{AfterID: 1}, all[1:]},
+			{"limit", elections.EventFilter{Limit: 2}, all[:2]},
+			{"kind, after and limit", elections.EventFilter{Kind: "account.created", AfterID: 1, Limit: 1}, all[2:]},
+			{"none after the last", elections.EventFilter{AfterID: 3}, []elections.Event{}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.ListEvents(ctx, tt.filter)
+				if err != nil {
+					t.Fatalf("ListEvents: %v", err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("ListEvents(%+v) (-want +got):\n%s", tt.filter, diff)
+				}
+			})
+		}
+	})
+}
+
+// TestEventsAreAppendOnly checks that the database itself refuses to change or remove a
+// recorded event, whoever asks.
+func TestEventsAreAppendOnly(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		e := &elections.Event{At: start, Actor: "cli", Kind: "account.created", Payload: json.RawMessage(`{"user_id":1}`)}
+		if err := s.AppendEvent(ctx, e); err != nil {
+			t.Fatalf("AppendEvent: %v", err)
+		}
+		tampering := []string{
+			"UPDATE audit_events SET actor = 'user:2'",
+			"DELETE FROM audit_events",
+		}
+		if s.Dialect() == sqlstore.DriverPostgres {
+			tampering = append(tampering, "TRUNCATE audit_events")
+		}
+		for _, sql := range tampering {
+			if err := sqlstore.GormDB(s).Exec(sql).Error; err == nil {
+				t.Errorf("%s succeeded, want it refused", sql)
+			}
+		}
+		got, err := s.ListEvents(ctx, elections.EventFilter{})
+		if err != nil {
+			t.Fatalf("ListEvents: %v", err)
+		}
+		if diff := cmp.Diff([]elections.Event{*e}, got); diff != "" {
+			t.Errorf("events after tampering (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestAppendEventRefusesInvalidPayload(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		e := &elections.Event{At: start, Actor: "cli", Kind: "test", Payload: json.RawMessage(`{not json`)}
+		if err := s.AppendEvent(context.Background(), e); err == nil {
+			t.Error("AppendEvent with a payload that is not JSON succeeded")
+		}
+	})
+}
