@@ -1,0 +1,146 @@
+// Package config loads govboard's configuration from flags, GOVBOARD_* environment variables, a
+// YAML file and built-in defaults, in that order of precedence, and checks it.
+//
+// It is the only package that imports viper; it returns plain structs. Every key has a default
+// except secrets, so a program started with no configuration at all runs on an embedded SQLite
+// database in ./govboard-data. example.yaml documents every key.
+package config
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Driver names for DB.Driver.
+const (
+	// DriverSQLite is the embedded database, the default.
+	DriverSQLite = "sqlite"
+	// DriverPostgres is PostgreSQL, for deployments with several replicas.
+	DriverPostgres = "postgres"
+)
+
+// Token signing algorithms for Auth.Algorithm.
+const (
+	// AlgEdDSA signs tokens with an Ed25519 key file, the default.
+	AlgEdDSA = "EdDSA"
+	// AlgHS256 signs tokens with a shared secret, Auth.HMACSecret.
+	AlgHS256 = "HS256"
+)
+
+// Config is govboard's whole configuration.
+type Config struct {
+	// DataDir holds the SQLite database and the generated signing key by default.
+	DataDir string
+	// HTTP configures the server.
+	HTTP HTTP
+	// DB configures the database.
+	DB DB
+	// Auth configures accounts and tokens.
+	Auth Auth
+	// Log configures logging.
+	Log Log
+}
+
+// HTTP configures the HTTP server.
+type HTTP struct {
+	// Addr is the listen address, host:port.
+	Addr string
+	// PublicURL is the externally visible base URL, used in links; empty when unknown.
+	PublicURL string
+	// ReadTimeout, WriteTimeout and IdleTimeout are the http.Server timeouts.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// ShutdownTimeout bounds the graceful shutdown on SIGINT/SIGTERM.
+	ShutdownTimeout time.Duration
+	// BodyLimit is the largest accepted request body, in bytes.
+	BodyLimit int64
+}
+
+// DB configures the database.
+type DB struct {
+	// Driver is DriverSQLite or DriverPostgres.
+	Driver string
+	// DSN is the data source: a file path for SQLite (default <DataDir>/govboard.db), a
+	// connection string for PostgreSQL. It may contain a password: do not log it.
+	DSN string
+	// AutoMigrate applies pending migrations at start (default true for SQLite, false for
+	// PostgreSQL, where `govboard migrate` is run deliberately).
+	AutoMigrate bool
+	// MaxOpenConns limits the connection pool; 0 means no limit.
+	MaxOpenConns int
+	// BusyTimeout is how long SQLite waits for a lock before failing.
+	BusyTimeout time.Duration
+}
+
+// Auth configures accounts and access tokens.
+type Auth struct {
+	// Issuer and Audience are the "iss" and "aud" claims written to and required in tokens.
+	Issuer, Audience string
+	// TokenTTL is how long an access token is valid.
+	TokenTTL time.Duration
+	// Algorithm is AlgEdDSA or AlgHS256.
+	Algorithm string
+	// SigningKeyFile is the Ed25519 private key (PKCS#8 PEM), created when missing.
+	SigningKeyFile string
+	// PreviousKeyFiles are older Ed25519 keys whose tokens still verify during a rotation.
+	PreviousKeyFiles []string
+	// HMACSecret is the HS256 secret; required, and at least 32 bytes, when Algorithm is HS256.
+	HMACSecret Secret
+	// LoginRate is the number of login attempts allowed per minute per client address.
+	LoginRate int
+	// LoginBurst is the number of attempts allowed at once before LoginRate applies.
+	LoginBurst int
+	// BcryptCost is the bcrypt cost for new password hashes; 0 means the library default.
+	BcryptCost int
+}
+
+// Log configures the structured logger.
+type Log struct {
+	// Level is "debug", "info", "warn" or "error".
+	Level string
+	// Format is "text" or "json".
+	Format string
+}
+
+// SlogLevel returns Level as a slog.Level (info when Level is not valid).
+func (l Log) SlogLevel() slog.Level {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(l.Level)); err != nil {
+		return slog.LevelInfo
+	}
+	return lv
+}
+
+// MinHMACSecretLen is the shortest accepted auth.hmac_secret, in bytes.
+const MinHMACSecretLen = 32
+
+// Secret is a configuration value that must not be printed or logged: its String, GoString and
+// MarshalText methods return a placeholder. Convert it explicitly (string(s), []byte(s)) where
+// the value is needed.
+type Secret string
+
+const redacted = "[REDACTED]"
+
+// String returns a placeholder, or "" when the secret is empty.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString returns a placeholder for %#v.
+func (s Secret) GoString() string { return "config.Secret(" + strconv.Quote(s.String()) + ")" }
+
+// MarshalText returns the placeholder, so JSON and slog never see the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Default returns the configuration used when no file, environment variable or flag sets
+// anything: the defaults documented in example.yaml, with the derived paths computed.
+func Default() Config {
+	c, err := Load(Options{Env: []string{}})
+	if err != nil {
+		panic("config: built-in defaults are invalid: " + err.Error()) // caught by the tests
+	}
+	return c
+}
