@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,9 +49,7 @@ func NewMain(cfg config.Config, stdout, stderr io.Writer) *Main {
 }
 
 func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(c.Level)) // validated by config.Validate
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
 	if c.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
@@ -158,9 +157,9 @@ func (m *Main) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = api.New(m.Service, m.Tokens, api.Options{
-		BodyLimit:      m.Config.HTTP.BodyLimit,
+		BodyLimit:      strconv.FormatInt(m.Config.HTTP.BodyLimit, 10),
 		RequestTimeout: m.Config.HTTP.WriteTimeout,
-		LoginRate:      m.Config.Auth.LoginRate,
+		LoginRate:      float64(m.Config.Auth.LoginRate),
 		LoginBurst:     m.Config.Auth.LoginBurst,
 		Version:        version,
 		Logger:         m.Logger,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -56,19 +55,14 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-// loadConfig reads the configuration of a command: flags, GOVBOARD_* environment, the file
-// named by --config or GOVBOARD_CONFIG, and defaults; invalid configuration is bad input.
+// loadConfig reads and validates the configuration of a command: flags, GOVBOARD_*
+// environment, the file named by --config or GOVBOARD_CONFIG, and defaults. Invalid
+// configuration is bad input, reported with every problem at once.
 func loadConfig(cmd *cobra.Command) (config.Config, error) {
 	file, _ := cmd.Flags().GetString("config")
-	if file == "" {
-		file = os.Getenv("GOVBOARD_CONFIG")
-	}
 	cfg, err := config.Load(config.Options{File: file, Flags: cmd.Flags()})
 	if err != nil {
 		return cfg, badInput(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, badInput(fmt.Errorf("invalid configuration:\n%w", err))
 	}
 	return cfg, nil
 }
