@@ -34,8 +34,12 @@ const ersScale = 2
 // its share of seats is passed over: excluded at once, their papers transferred at the next
 // stage as in an exclusion, before any surplus.
 func countERS97(e *Election, opts Options) (*Result, error) {
+	g, err := newGregory(e, ersScale, false)
+	if err != nil {
+		return nil, err
+	}
 	c := &ers97{
-		gregory: newGregory(e, ersScale, false),
+		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
 		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), name: "earliest-difference"},
@@ -332,9 +336,8 @@ func (c *ers97) transferSurplus() {
 	batch := lastBatch(c.piles[k])
 	var papers, value int64
 	for _, p := range batch {
-		for _, i := range p.papers {
-			if to, _ := c.next(int(i), c.pos[i]); to >= 0 {
-				w := c.e.Ballots.weight[i]
+		for _, at := range p.papers {
+			if to, _, w := c.next(at); to >= 0 {
 				papers, value = papers+w, value+w*p.value
 			}
 		}

@@ -35,8 +35,12 @@ const scotScale = 5
 // share of seats is passed over: excluded at once, their papers transferred at their current
 // value at the next stage, before any surplus.
 func countScottish(e *Election, opts Options) (*Result, error) {
+	g, err := newGregory(e, scotScale, true)
+	if err != nil {
+		return nil, err
+	}
 	s := &scottish{
-		gregory: newGregory(e, scotScale, true),
+		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
 		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},

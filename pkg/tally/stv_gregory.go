@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -25,94 +26,135 @@ type parcel struct {
 	value  int64   // value of each paper, in units of 10^-scale
 	batch  int32   // round in which the papers were received (ERS97 "batch"); 0 = first count
 	weight int64   // number of papers (sum of ballot weights)
-	papers []int32 // ballot indices into Election.Ballots
+	papers []int32 // per paper, its place in gregory.marks: the preference now holding it
 }
 
 // gregory is the state of a Gregory-method count: who holds which paper, at which value.
+//
+// A paper is known only by its place in marks, where every ballot's preferences are laid out
+// one after the other, each ballot ended by its weight. Moving a paper on thus reads one short
+// stretch of memory: the rest of its ballot.
 type gregory struct {
 	e     *Election
-	unit  int64      // 10^scale: the value of a whole vote
-	pos   []int32    // per ballot: mark index (into Ballots.cand) of the preference now holding it
-	state []stvState // per candidate
-	votes []int64    // per candidate, in units
-	piles [][]parcel // per candidate, in the order received
+	unit  int64           // 10^scale: the value of a whole vote
+	marks []int32         // see layout
+	big   map[int32]int64 // weights too large for marks, by the index of their end mark
+	state []stvState      // per candidate
+	votes []int64         // per candidate, in units
+	piles [][]parcel      // per candidate, in the order received
 	// mergeAnyBatch lets papers of equal value share a parcel whatever their batch (Scottish
 	// STV looks only at values); ERS97 keeps batches apart because it transfers the last one.
 	mergeAnyBatch bool
 	valid         int64 // number of valid ballot papers (sum of weights)
 	exhausted     int64 // value of papers set aside as non-transferable, in units
 
-	slot []int32 // scratch per candidate: index of the receiving parcel in piles[c], or -1
-	recv []int64 // scratch per candidate: papers received from the parcel being moved
-	hit  []int32 // scratch: candidates with recv > 0
+	dst  []*parcel // scratch per candidate: the parcel receiving papers from the one being moved
+	recv []int64   // scratch per candidate: papers received from the parcel being moved
+	hit  []int32   // scratch: candidates with recv > 0
 }
 
-// newGregory sorts the ballots into first-preference parcels of value one.
-func newGregory(e *Election, scale int, mergeAnyBatch bool) *gregory {
+// In gregory.marks a preference is the candidate's index, with markTieNext set when the next
+// preference of the ballot is at the same level (an equal ranking). A negative entry ends a
+// ballot and holds minus its weight, or markBig when the weight is in gregory.big.
+const (
+	markTieNext = 1 << 30
+	markBig     = math.MinInt32
+)
+
+// newGregory lays the ballots out and sorts them into first-preference parcels of value one.
+func newGregory(e *Election, scale int, mergeAnyBatch bool) (*gregory, error) {
 	n := len(e.Candidates)
+	if n >= markTieNext {
+		return nil, invalidf("too many candidates (%d)", n)
+	}
 	g := &gregory{
 		e: e, unit: pow10(scale), mergeAnyBatch: mergeAnyBatch,
-		pos:   make([]int32, e.Ballots.Len()),
 		state: make([]stvState, n), votes: make([]int64, n), piles: make([][]parcel, n),
-		slot: make([]int32, n), recv: make([]int64, n),
+		dst: make([]*parcel, n), recv: make([]int64, n),
 	}
 	for c, cand := range e.Candidates {
 		if cand.Withdrawn {
 			g.state[c] = stvWithdrawn
 		}
-		g.slot[c] = -1
-	}
-	b := &e.Ballots
-	first := make([]int32, len(g.pos))
-	count := make([]int, n)
-	for i := range g.pos {
-		c, at := g.next(i, b.start[i]-1)
-		g.pos[i], first[i] = at, c
-		if c >= 0 {
-			count[c]++
-		}
 	}
 	for c := range n {
-		if count[c] > 0 {
-			g.piles[c] = []parcel{{value: g.unit, papers: make([]int32, 0, count[c])}}
-		}
+		g.piles[c] = []parcel{{value: g.unit}}
 	}
-	for i, c := range first {
-		if c >= 0 {
-			p := &g.piles[c][0]
-			p.papers = append(p.papers, int32(i))
-			p.weight += b.weight[i]
-		}
+	if err := g.layout(); err != nil {
+		return nil, err
 	}
 	for c := range n {
-		if len(g.piles[c]) > 0 {
-			g.votes[c] = g.piles[c][0].weight * g.unit
-			g.valid += g.piles[c][0].weight
-		}
+		g.votes[c] = g.piles[c][0].weight * g.unit
+		g.valid += g.piles[c][0].weight
 	}
-	return g
+	return g, nil
 }
 
-// next finds the next available preference of ballot i after mark index at: the first later
-// mark for a continuing candidate. It returns the candidate and its mark index, or -1 and the
-// end of the ballot when there is none. Two continuing candidates ranked equally at that level
-// make the preference uncertain, and the paper is non-transferable.
-func (g *gregory) next(i int, at int32) (int32, int32) {
+// layout copies every ballot into marks and gives each valid paper to its first preference.
+func (g *gregory) layout() error {
 	b := &g.e.Ballots
-	end := b.start[i+1]
-	for k := at + 1; k < end; k++ {
-		c := b.cand[k]
-		if g.state[c] != stvHopeful {
-			continue
-		}
-		for j := k + 1; j < end && b.value[j] == b.value[k]; j++ {
-			if g.state[b.cand[j]] == stvHopeful {
-				return -1, end
+	size := len(b.cand) + b.Len()
+	if size >= math.MaxInt32 {
+		return invalidf("too many preferences (%d) for an STV count", size)
+	}
+	g.marks = make([]int32, size)
+	at := int32(0)
+	for i := range b.Len() {
+		s, e := b.start[i], b.start[i+1]
+		base := at
+		at += int32(copy(g.marks[at:], b.cand[s:e]))
+		for k := s + 1; k < e; k++ {
+			if b.value[k] == b.value[k-1] {
+				g.marks[base+k-s-1] |= markTieNext
 			}
 		}
-		return c, k
+		if w := b.weight[i]; w <= math.MaxInt32 {
+			g.marks[at] = -int32(w)
+		} else {
+			if g.big == nil {
+				g.big = map[int32]int64{}
+			}
+			g.big[at] = w
+			g.marks[at] = markBig
+		}
+		at++
+		if c, k, w := g.next(base - 1); c >= 0 {
+			p := &g.piles[c][0]
+			p.papers = append(p.papers, k)
+			p.weight += w
+		}
 	}
-	return -1, end
+	return nil
+}
+
+// next finds the next available preference of the paper held at marks index at: the first
+// later preference for a continuing candidate. It returns the candidate (-1 when there is none),
+// its index and the paper's weight. Two continuing candidates ranked equally at that level make
+// the preference uncertain, and the paper is non-transferable.
+func (g *gregory) next(at int32) (int32, int32, int64) {
+	k := at + 1
+	c := int32(-1)
+	for ; g.marks[k] >= 0; k++ {
+		m := g.marks[k] &^ markTieNext
+		if g.state[m] != stvHopeful {
+			continue
+		}
+		c = m
+		for j := k; g.marks[j] >= 0 && g.marks[j]&markTieNext != 0; j++ {
+			if g.state[g.marks[j+1]&^markTieNext] == stvHopeful {
+				c = -1
+			}
+		}
+		break
+	}
+	end := k
+	for g.marks[end] >= 0 {
+		end++
+	}
+	if m := g.marks[end]; m != markBig {
+		return c, k, -int64(m)
+	}
+	return c, k, g.big[end]
 }
 
 // moveResult says what a transfer did, in units.
@@ -128,31 +170,28 @@ type moveResult struct {
 // takes the papers' old value off the giving candidate.
 func (g *gregory) move(ps []parcel, batch int32, nv func(int64) int64) moveResult {
 	var r moveResult
-	b := &g.e.Ballots
 	for _, p := range ps {
 		v := nv(p.value)
 		var lost int64
-		for _, i := range p.papers {
-			c, at := g.next(int(i), g.pos[i])
-			g.pos[i] = at
-			w := b.weight[i]
+		for _, at := range p.papers {
+			c, to, w := g.next(at)
 			if c < 0 {
 				lost += w
 				continue
 			}
 			if g.recv[c] == 0 {
 				g.hit = append(g.hit, c)
-				g.slot[c] = g.receivingParcel(c, v, batch)
+				g.dst[c] = g.receivingParcel(c, v, batch)
 			}
 			g.recv[c] += w
-			q := &g.piles[c][g.slot[c]]
-			q.papers = append(q.papers, i)
+			q := g.dst[c]
+			q.papers = append(q.papers, to)
 			q.weight += w
 		}
 		for _, c := range g.hit {
 			g.votes[c] += g.recv[c] * v
 			r.transferred += g.recv[c] * v
-			g.recv[c], g.slot[c] = 0, -1
+			g.recv[c], g.dst[c] = 0, nil
 		}
 		g.hit = g.hit[:0]
 		r.papers += p.weight
@@ -162,21 +201,22 @@ func (g *gregory) move(ps []parcel, batch int32, nv func(int64) int64) moveResul
 	return r
 }
 
-// receivingParcel returns the index in piles[c] of the parcel that takes papers of value v
-// arriving in batch, appending an empty one when none fits.
-func (g *gregory) receivingParcel(c int32, v int64, batch int32) int32 {
+// receivingParcel returns the parcel of candidate c that takes papers of value v arriving in
+// batch, appending an empty one when none fits. The pointer stays valid until c receives a
+// new parcel, which happens only here.
+func (g *gregory) receivingParcel(c int32, v int64, batch int32) *parcel {
 	pile := g.piles[c]
 	if g.mergeAnyBatch {
 		for k := range pile {
 			if pile[k].value == v {
-				return int32(k)
+				return &pile[k]
 			}
 		}
 	} else if k := len(pile) - 1; k >= 0 && pile[k].value == v && pile[k].batch == batch {
-		return int32(k)
+		return &pile[k]
 	}
 	g.piles[c] = append(pile, parcel{value: v, batch: batch})
-	return int32(len(g.piles[c]) - 1)
+	return &g.piles[c][len(g.piles[c])-1]
 }
 
 // hopeful returns the continuing candidates, in index order.
