@@ -16,7 +16,8 @@
 //
 // CSV: a header row of candidate names, with an optional "weight" column, then one row per
 // ballot. What a cell means depends on the Kind: a rank (1, 2, 2, …; equal numbers rank
-// equally; blank is unranked), an approval (1, x or yes), points, or yes/no/abstain. CSV has
+// equally; blank is unranked), an approval (x or yes, or a rank as in a ranking), points,
+// or yes/no/abstain. CSV has
 // no title, seat count or withdrawn candidates: the writer leaves withdrawn candidates out,
 // which changes no count since they are skipped on every ballot.
 //

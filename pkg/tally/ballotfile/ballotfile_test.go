@@ -84,7 +84,7 @@ func TestReadKinds(t *testing.T) {
 		{"approval-2026.csv", ballotfile.Approval, []entry{
 			{1, map[string]int32{"Ann Archer": 1, "Bo Baker": 1}},
 			{1, map[string]int32{"Bo Baker": 1, "Di Dunn": 1}},
-			{1, map[string]int32{"Ann Archer": 1}},
+			{1, map[string]int32{"Bo Baker": 1}},
 			{1, map[string]int32{"Cy Cole": 1, "Di Dunn": 1}},
 		}},
 		{"cumulative-2026.json", ballotfile.Points, []entry{

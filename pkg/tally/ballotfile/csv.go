@@ -106,7 +106,7 @@ func (cr *csvReader) row(rec []string) error {
 			return err
 		}
 	}
-	if cr.kind == Ranking {
+	if cr.kind == Ranking || cr.kind == Approval {
 		// Ranks may skip numbers or start anywhere: only their order counts.
 		slices.SortStableFunc(cr.ranked, func(a, b rankedCell) int { return cmp.Compare(a.rank, b.rank) })
 		level := 0
@@ -130,13 +130,21 @@ func (cr *csvReader) cell(c int, cell string) error {
 	low := strings.ToLower(cell)
 	switch cr.kind {
 	case Approval:
+		// x or yes approves; a number is a rank, so that ranked files count too (approval
+		// counts every ranked candidate, plurality the first preferences).
 		switch low {
-		case "1", "x", "yes", "y", "true":
-			return cr.bb.Mark(c, 1)
+		case "x", "yes", "y", "true":
+			cr.ranked = append(cr.ranked, rankedCell{1, c})
+			return nil
 		case "0", "no", "n", "false":
 			return nil
 		}
-		return fmt.Errorf("approval %q is not 1, x, yes, 0 or no", cell)
+		r, err := strconv.Atoi(cell)
+		if err != nil || r < 1 {
+			return fmt.Errorf("approval %q is not x, yes, no or a rank ≥ 1", cell)
+		}
+		cr.ranked = append(cr.ranked, rankedCell{r, c})
+		return nil
 	case Points:
 		p, err := strconv.ParseInt(cell, 10, 32)
 		if err != nil || p < 0 {
