@@ -1,0 +1,77 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/govboard/govboard/elections"
+)
+
+func TestAuditScenarios(t *testing.T) {
+	e := newEnv(t)
+	member := e.issue(e.tokens, "member:7", "member")
+	const events = "/api/v1/audit/events"
+	e.run(t, []scenario{
+		{name: "auditor", method: "GET", url: events, token: e.auditorToken, wantStatus: http.StatusOK,
+			wantContains: []string{`"kind":"account.created"`, `"actor":"cli"`, `"next_after":3`}},
+		{name: "officer", method: "GET", url: events + "?kind=account.created&limit=1", token: e.officerToken,
+			wantStatus: http.StatusOK, wantContains: []string{`"next_after":1`, adminEmail}, mustNotContain: []string{officerEmail}},
+		{name: "unknown kind", method: "GET", url: events + "?kind=nothing.like.this&after=2", token: e.officerToken,
+			wantStatus: http.StatusOK, wantContains: []string{`{"events":[],"next_after":2}`}},
+		{name: "after is not a number", method: "GET", url: events + "?after=abc", token: e.officerToken,
+			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantContains: []string{"after must be an integer"}},
+		{name: "negative after", method: "GET", url: events + "?after=-1", token: e.officerToken,
+			wantStatus: http.StatusBadRequest, wantCode: "invalid"},
+		{name: "member", method: "GET", url: events, token: member, wantStatus: http.StatusForbidden, wantCode: "forbidden"},
+		{name: "no token", method: "GET", url: events, wantStatus: http.StatusUnauthorized, wantCode: "unauthorized"},
+	})
+}
+
+// Following next_after walks the whole trail once, in order.
+func TestAuditPagination(t *testing.T) {
+	e := newEnv(t)
+	for i := range 4 {
+		e.addUser(fmt.Sprintf("extra%d@example.org", i), elections.RoleOfficer, "a long enough password")
+	}
+	type page struct {
+		Events []struct {
+			ID      int64           `json:"id"`
+			Kind    string          `json:"kind"`
+			Payload json.RawMessage `json:"payload"`
+		} `json:"events"`
+		NextAfter int64 `json:"next_after"`
+	}
+	var seen []int64
+	after := int64(0)
+	for range 10 {
+		rec := e.do(request{method: "GET", url: fmt.Sprintf("/api/v1/audit/events?limit=3&after=%d", after), token: e.auditorToken})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var p page
+		decode(t, rec, &p)
+		if len(p.Events) > 3 {
+			t.Fatalf("page of %d events, limit 3", len(p.Events))
+		}
+		if len(p.Events) == 0 {
+			if p.NextAfter != after {
+				t.Errorf("empty page: next_after %d, want %d", p.NextAfter, after)
+			}
+			break
+		}
+		for _, ev := range p.Events {
+			seen = append(seen, ev.ID)
+			if ev.Kind != elections.EventAccountCreated || !json.Valid(ev.Payload) {
+				t.Errorf("event %d: kind %q payload %s", ev.ID, ev.Kind, ev.Payload)
+			}
+		}
+		after = p.NextAfter
+	}
+	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5, 6, 7}, seen); diff != "" {
+		t.Errorf("event ids (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,161 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/govboard/govboard/elections"
+	"github.com/govboard/govboard/pkg/jwtauth"
+)
+
+// Tokens issues and verifies access tokens; *jwtauth.Manager implements it.
+type Tokens interface {
+	// Issue signs a token for subject with role and an optional scope.
+	Issue(subject, role, scope string) (token string, expiresAt time.Time, err error)
+	// Verify checks a token and returns its claims; every refusal is an error.
+	Verify(token string) (*jwtauth.Claims, error)
+	// JWKS returns the public keys that verify the tokens.
+	JWKS() jwtauth.JWKS
+}
+
+var _ Tokens = (*jwtauth.Manager)(nil)
+
+// Options configures a Server. Zero fields take the defaults named on each.
+type Options struct {
+	// BodyLimit is the largest request body accepted, e.g. "1MB" (echo's size syntax: a number
+	// with an optional K, M or G and an optional B). Default "1MB". New panics on an invalid size.
+	BodyLimit string
+	// RequestTimeout bounds the context of every request. Default 30s.
+	RequestTimeout time.Duration
+	// LoginRate is how many logins per minute one client address may try, on average, once its
+	// LoginBurst is used up. Defaults 10 per minute and a burst of 5.
+	LoginRate  float64
+	LoginBurst int
+	// IPExtractor finds the client address for rate limiting. Default: the address of the TCP
+	// peer, so that a client cannot pick its own address with X-Forwarded-For. Behind a reverse
+	// proxy, set echo.ExtractIPFromXFFHeader with the proxy's address range.
+	IPExtractor echo.IPExtractor
+	// Version is reported in the OpenAPI document.
+	Version string
+	// Logger receives the access log and the internal errors. Default: discard.
+	Logger *slog.Logger
+	// Registry is where the HTTP metrics are registered and what /metrics serves. Default: a
+	// fresh registry (never the global default one).
+	Registry *prometheus.Registry
+	// Ready tells /readyz whether the service can serve: the database is reachable and its
+	// schema is current. Default: always ready.
+	Ready func(ctx context.Context) error
+	// Now tells the time (login rate limiting). Default time.Now.
+	Now func() time.Time
+}
+
+// withDefaults returns o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.BodyLimit == "" {
+		o.BodyLimit = "1MB"
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	if o.LoginRate <= 0 {
+		o.LoginRate = 10
+	}
+	if o.LoginBurst <= 0 {
+		o.LoginBurst = 5
+	}
+	if o.IPExtractor == nil {
+		o.IPExtractor = echo.ExtractIPDirect()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.Ready == nil {
+		o.Ready = func(context.Context) error { return nil }
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Server is govboard's HTTP API.
+type Server struct {
+	svc     *elections.Service
+	tokens  Tokens
+	opts    Options
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *httpMetrics
+	routes  []Route
+	// templates are the route paths, the only values the metrics' route label takes
+	// besides unmatchedRoute.
+	templates map[string]bool
+	openapi   []byte
+}
+
+// New returns the API server for svc, authenticating callers with tokens.
+func New(svc *elections.Service, tokens Tokens, opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{
+		svc:     svc,
+		tokens:  tokens,
+		opts:    opts,
+		log:     opts.Logger,
+		metrics: newHTTPMetrics(opts.Registry),
+	}
+	s.openapi = openAPIDocument(opts.Version)
+	s.routes = s.routeTable()
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.IPExtractor = opts.IPExtractor
+	e.HTTPErrorHandler = s.handleError
+	e.Use(
+		s.requestID,
+		s.observe,
+		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: s.logPanic}),
+		secureHeaders,
+		middleware.BodyLimit(opts.BodyLimit),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+			Timeout:      opts.RequestTimeout,
+			ErrorHandler: func(err error, _ echo.Context) error { return err },
+		}),
+	)
+	s.templates = make(map[string]bool, len(s.routes))
+	for _, r := range s.routes {
+		e.Add(r.Method, r.Path, r.Handler, s.routeMiddleware(r)...)
+		s.templates[r.Path] = true
+	}
+	s.echo = e
+	return s
+}
+
+// Handler returns the http.Handler that serves every route.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Routes returns the route table: every route the server serves, with the roles it admits.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.routes))
+	copy(out, s.routes)
+	return out
+}
+
+// secureHeaders sets headers that every response carries.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
