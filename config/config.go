@@ -7,7 +7,9 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"time"
 )
@@ -54,6 +56,10 @@ type HTTP struct {
 	ShutdownTimeout time.Duration
 	// BodyLimit is the largest accepted request body, in bytes.
 	BodyLimit int64
+	// TrustedProxies are the networks (CIDR, or single addresses) of reverse proxies whose
+	// X-Forwarded-For header names the client; empty means the TCP peer is the client. Login
+	// rate limits key on the client address.
+	TrustedProxies []string
 }
 
 // DB configures the database.
@@ -143,4 +149,20 @@ func Default() Config {
 		panic("config: built-in defaults are invalid: " + err.Error()) // caught by the tests
 	}
 	return c
+}
+
+// ParseNetwork reads a CIDR network ("10.0.0.0/8") or a single IP address (a /32 or /128).
+func ParseNetwork(s string) (*net.IPNet, error) {
+	if _, n, err := net.ParseCIDR(s); err == nil {
+		return n, nil
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("%q is neither a CIDR network nor an IP address", s)
+	}
+	bits := 128
+	if ip.To4() != nil {
+		ip, bits = ip.To4(), 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 }

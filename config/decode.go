@@ -31,6 +31,7 @@ func (d *decoder) config() Config {
 			IdleTimeout:     d.duration("http.idle_timeout"),
 			ShutdownTimeout: d.duration("http.shutdown_timeout"),
 			BodyLimit:       d.size("http.body_limit"),
+			TrustedProxies:  d.list("http.trusted_proxies"),
 		},
 		DB: DB{
 			Driver:       canonical(d.str("db.driver"), DriverSQLite, DriverPostgres),

@@ -51,7 +51,8 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		DataDir: "./govboard-data",
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
-			IdleTimeout: time.Minute, ShutdownTimeout: 15 * time.Second, BodyLimit: 1 << 20},
+			IdleTimeout: time.Minute, ShutdownTimeout: 15 * time.Second, BodyLimit: 1 << 20,
+			TrustedProxies: []string{}},
 		DB: DB{Driver: "sqlite", DSN: filepath.Join("govboard-data", "govboard.db"), AutoMigrate: true,
 			BusyTimeout: 5 * time.Second},
 		Auth: Auth{Issuer: "govboard", Audience: "govboard", TokenTTL: time.Hour, Algorithm: "EdDSA",
@@ -76,7 +77,8 @@ func everyKey() (map[string]string, Config) {
 	values := map[string]string{
 		"data_dir": "/srv/govboard", "http.addr": "0.0.0.0:9090", "http.public_url": "https://vote.example.org",
 		"http.read_timeout": "1s", "http.write_timeout": "2s", "http.idle_timeout": "3s",
-		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "db.driver": "postgres",
+		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "http.trusted_proxies": "10.0.0.0/8, 192.0.2.7",
+		"db.driver": "postgres",
 		"db.dsn": "host=127.0.0.1 dbname=govboard", "db.auto_migrate": "true", "db.max_open_conns": "7",
 		"db.busy_timeout": "9s", "auth.issuer": "iss.example", "auth.audience": "aud.example",
 		"auth.token_ttl": "15m", "auth.algorithm": "HS256", "auth.signing_key_file": "/keys/new.pem",
@@ -88,7 +90,7 @@ func everyKey() (map[string]string, Config) {
 		DataDir: "/srv/govboard",
 		HTTP: HTTP{Addr: "0.0.0.0:9090", PublicURL: "https://vote.example.org", ReadTimeout: time.Second,
 			WriteTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, ShutdownTimeout: 4 * time.Second,
-			BodyLimit: 256 << 10},
+			BodyLimit: 256 << 10, TrustedProxies: []string{"10.0.0.0/8", "192.0.2.7"}},
 		DB: DB{Driver: "postgres", DSN: "host=127.0.0.1 dbname=govboard", AutoMigrate: true, MaxOpenConns: 7,
 			BusyTimeout: 9 * time.Second},
 		Auth: Auth{Issuer: "iss.example", Audience: "aud.example", TokenTTL: 15 * time.Minute, Algorithm: "HS256",
@@ -132,6 +134,7 @@ http:
   idle_timeout: 3s
   shutdown_timeout: 4s
   body_limit: 262144
+  trusted_proxies: [10.0.0.0/8, 192.0.2.7]
 db:
   driver: Postgres
   dsn: host=127.0.0.1 dbname=govboard

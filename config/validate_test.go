@@ -72,6 +72,12 @@ func TestValidate(t *testing.T) {
 		{"HS256 with a 31-byte secret", func(c *Config) {
 			c.Auth.Algorithm, c.Auth.HMACSecret = AlgHS256, Secret(strings.Repeat("k", 31))
 		}, []string{"auth.hmac_secret"}},
+		{"trusted proxies", func(c *Config) {
+			c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}
+		}, nil},
+		{"a trusted proxy that is no network", func(c *Config) {
+			c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "proxy.example.org"}
+		}, []string{"http.trusted_proxies"}},
 		{"everything wrong", func(c *Config) {
 			*c = Config{Auth: Auth{PreviousKeyFiles: []string{""}}}
 		}, []string{"auth.algorithm", "auth.audience", "auth.issuer", "auth.login_burst", "auth.login_rate",

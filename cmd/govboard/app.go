@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -161,6 +162,7 @@ func (m *Main) Handler() http.Handler {
 		RequestTimeout: m.Config.HTTP.WriteTimeout,
 		LoginRate:      float64(m.Config.Auth.LoginRate),
 		LoginBurst:     m.Config.Auth.LoginBurst,
+		IPExtractor:    m.ipExtractor(),
 		Version:        version,
 		Logger:         m.Logger,
 		Registry:       reg,
@@ -170,12 +172,34 @@ func (m *Main) Handler() http.Handler {
 	return m.Server.Handler()
 }
 
-// ready reports whether the service can answer: database reachable and schema current.
+// ready reports whether the service can answer: database reachable and schema current. A stale
+// schema is explained to the caller (it says to run `govboard migrate`); a database error is not.
 func (m *Main) ready(ctx context.Context) error {
 	if err := m.Store.Ping(ctx); err != nil {
 		return err
 	}
-	return m.Store.CheckSchema(ctx)
+	if err := m.Store.CheckSchema(ctx); err != nil {
+		if errors.Is(err, sqlstore.ErrSchemaBehind) || errors.Is(err, sqlstore.ErrSchemaNewer) ||
+			errors.Is(err, sqlstore.ErrSchemaDiverged) {
+			return elections.Errorf(elections.ECONFLICT, "%v", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// ipExtractor tells the API who the client is: the TCP peer, or, behind the configured trusted
+// proxies, the address they put in X-Forwarded-For.
+func (m *Main) ipExtractor() echo.IPExtractor {
+	if len(m.Config.HTTP.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range m.Config.HTTP.TrustedProxies {
+		n, _ := config.ParseNetwork(p) // checked by config.Validate
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // Listen binds the configured address (":0" picks a free port, as the tests do).
