@@ -183,15 +183,19 @@ func (c *ers97) updateWinners() {
 	if len(reach) == 0 {
 		return
 	}
-	reach = c.capReach(c.ties.order(c.history, c.votes, reach, c.r()+1, c.res))
+	if c.guard.cap > 0 {
+		reach = c.capReach(c.ties.order(c.history, c.votes, reach, c.r()+1, c.res))
+	}
 	if len(reach)+len(c.res.Elected) == c.seats+1 {
-		low := c.pickFewest(c.r()+1, reach, c.votes, "elect")
+		// One too many: the one with the fewest votes is not elected, and since the others
+		// then fill every seat, it is in effect excluded.
+		low := c.pickFewest(c.r()+1, reach, c.votes, "exclude")
 		reach = slices.DeleteFunc(reach, func(k int) bool { return k == low })
 	}
 	if len(reach) == 0 {
 		return
 	}
-	for _, k := range reach {
+	for _, k := range c.ties.order(c.history, c.votes, reach, c.r()+1, c.res) {
 		c.elect(k)
 	}
 	c.updateThresh()
@@ -369,10 +373,12 @@ func lastBatch(pile []parcel) []parcel {
 // exclude excludes list and transfers their papers in substages, one per transfer value,
 // highest first (5.4); the count may end in the middle, when the last seat is filled.
 func (c *ers97) exclude(list []int, verb string) {
+	var fresh []int // excluded now; passed-over candidates were excluded when passed over
 	for _, k := range list {
 		if c.state[k] != stvExcluded {
 			c.state[k] = stvExcluded
 			c.res.Excluded = append(c.res.Excluded, k)
+			fresh = append(fresh, k)
 		}
 	}
 	var values []int64
@@ -387,7 +393,7 @@ func (c *ers97) exclude(list []int, verb string) {
 	what := fmt.Sprintf("%s: %s", verb, c.names(list))
 	if len(values) == 0 {
 		c.begin(RoundExclusion, what+" (no papers to transfer)", list)
-		c.round.Excluded = list
+		c.round.Excluded = fresh
 		c.update()
 		c.end()
 		return
@@ -396,7 +402,7 @@ func (c *ers97) exclude(list []int, verb string) {
 		c.begin(RoundExclusion, fmt.Sprintf("%s, substage %d of %d: papers of value %s", what,
 			n+1, len(values), Decimal{Units: v, Scale: ersScale}), list)
 		if n == 0 {
-			c.round.Excluded = list
+			c.round.Excluded = fresh
 		}
 		c.transferValue(list, v)
 		c.update()

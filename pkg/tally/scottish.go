@@ -17,8 +17,10 @@ const scotScale = 5
 //     Method: every paper of the elected candidate passes on at the value
 //     floor5(surplus × its value / candidate's votes) (rule 48(3)); a candidate is credited
 //     with the sum of the values of the papers received, so the count sheet shows papers ×
-//     value per parcel, and what truncation loses is reported apart from the non-transferable
-//     papers;
+//     value per parcel. What truncation loses is not part of Round.NonTransferable, which is
+//     the value of the papers without a next preference as on the councils' count sheets (and
+//     in the Droop and OpenSTV references): each stage's loss is given in Result.Notes, and
+//     votes + non-transferable + loss always equals the valid poll;
 //   - with no surplus left, the candidate with the fewest votes is excluded and all their
 //     papers pass on at their current value in one stage (rule 50);
 //   - ties (equal surpluses, equal lowest votes) are decided by the votes at the end of the
@@ -212,13 +214,19 @@ func (s *scottish) transferSurplus() {
 	s.pending = slices.DeleteFunc(s.pending, func(x int) bool { return x == c })
 	total, surplus := s.votes[c], s.votes[c]-s.quota
 	r := s.move(s.piles[c], int32(s.stage()+1), func(v int64) int64 { return mulDiv(v, surplus, total) })
-	s.lost += surplus - r.transferred - r.exhausted
+	lost := surplus - r.transferred - r.exhausted
 	s.votes[c], s.piles[c] = s.quota, nil
 	s.record(Round{
 		Kind:     RoundSurplus,
 		Action:   fmt.Sprintf("Surplus transferred: %s (%s)", s.e.Candidates[c].Name, Decimal{Units: surplus, Scale: scotScale}),
 		Subjects: []int{c},
 	})
+	if lost > 0 {
+		s.lost += lost
+		s.res.Notes = append(s.res.Notes, fmt.Sprintf(
+			"stage %d: %s of the surplus lost to truncation of transfer values (%s in all so far); not counted as non-transferable",
+			s.stage(), Decimal{Units: lost, Scale: scotScale}, Decimal{Units: s.lost, Scale: scotScale}))
+	}
 }
 
 // transferAll transfers every paper of an excluded candidate at its current value (rule 50).

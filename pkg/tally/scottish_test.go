@@ -2,6 +2,8 @@ package tally_test
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,15 +13,17 @@ import (
 	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
-// gsElection builds an election from candidate names ("A B C", "A:X" for affiliation X) and
-// ballots written "weight: A B C" (preferences in order).
+// gsElection builds an election from candidate names ("A B C", "A:X" for affiliation X, "W-"
+// for a withdrawn candidate) and ballots written "weight: A B=C D" (preferences in order,
+// equal rankings joined by "=").
 func gsElection(t testing.TB, seats int, names string, ballots ...string) *tally.Election {
 	t.Helper()
 	e := &tally.Election{Seats: seats}
 	index := map[string]int{}
 	for k, f := range strings.Fields(names) {
 		name, aff, _ := strings.Cut(f, ":")
-		e.Candidates = append(e.Candidates, tally.Candidate{Name: name, Affiliation: aff})
+		name, withdrawn := strings.CutSuffix(name, "-")
+		e.Candidates = append(e.Candidates, tally.Candidate{Name: name, Affiliation: aff, Withdrawn: withdrawn})
 		index[name] = k
 	}
 	for _, b := range ballots {
@@ -30,12 +34,16 @@ func gsElection(t testing.TB, seats int, names string, ballots ...string) *tally
 		}
 		_, prefs, _ = strings.Cut(b, ":")
 		var ranking [][]int
-		for _, n := range strings.Fields(prefs) {
-			c, ok := index[n]
-			if !ok {
-				t.Fatalf("ballot %q names unknown candidate %q", b, n)
+		for _, level := range strings.Fields(prefs) {
+			var group []int
+			for _, n := range strings.Split(level, "=") {
+				c, ok := index[n]
+				if !ok {
+					t.Fatalf("ballot %q names unknown candidate %q", b, n)
+				}
+				group = append(group, c)
 			}
-			ranking = append(ranking, []int{c})
+			ranking = append(ranking, group)
 		}
 		if err := e.Ballots.AddRanking(w, ranking); err != nil {
 			t.Fatal(err)
@@ -48,15 +56,17 @@ func gsElection(t testing.TB, seats int, names string, ballots ...string) *tally
 // round, every round's totals in candidate order and non-transferable value, ties and
 // pass-overs.
 type gsOutcome struct {
+	Quota      string
 	Elected    []string
 	Excluded   []string
 	Rounds     []string // "round: votes… | non-transferable"
 	Ties       []tally.Tie
 	PassedOver []string // "name@round"
+	Notes      []string
 }
 
 func gsOutcomeOf(e *tally.Election, r *tally.Result) gsOutcome {
-	o := gsOutcome{Ties: r.Ties}
+	o := gsOutcome{Quota: r.Quota.String(), Ties: r.Ties, Notes: r.Notes}
 	at := map[int]int{}
 	for _, rd := range r.Rounds {
 		for _, c := range rd.Elected {
@@ -111,6 +121,7 @@ func TestScottishHandWorked(t *testing.T) {
 		e: gsElection(t, 3, "A B C D E",
 			"8: A C D", "2: A E", "4: C E", "3: B", "2: D", "1: E"),
 		want: gsOutcome{
+			Quota:    "6.00000",
 			Elected:  []string{"A@1", "C@2", "B@5"},
 			Excluded: []string{"E@4", "D@5"},
 			Rounds: []string{
@@ -120,6 +131,7 @@ func TestScottishHandWorked(t *testing.T) {
 				"4: 6.00000 3.00000 6.00000 2.53328 0.00000 | 2.46664",
 				"5: 6.00000 3.00000 6.00000 0.00000 0.00000 | 4.99992",
 			},
+			Notes: []string{"stage 3: 0.00008 of the surplus lost to truncation of transfer values (0.00008 in all so far); not counted as non-transferable"},
 		},
 	}, {
 		// 47 papers, 3 seats: quota = floor(47/4)+1 = 12.
@@ -133,6 +145,7 @@ func TestScottishHandWorked(t *testing.T) {
 		e: gsElection(t, 3, "A B C D",
 			"4: A B", "20: A", "4: D C", "12: D", "3: B", "4: C"),
 		want: gsOutcome{
+			Quota:    "12.00000",
 			Elected:  []string{"A@1", "D@1", "B@4"},
 			Excluded: []string{"C@4"},
 			Rounds: []string{
@@ -154,6 +167,7 @@ func TestScottishHandWorked(t *testing.T) {
 			"12: A B", "11: B C", "5: C", "4: D"),
 		opts: tally.Options{AffiliationCap: 1},
 		want: gsOutcome{
+			Quota:    "11.00000",
 			Elected:  []string{"A@1", "C@2"},
 			Excluded: []string{"B@1", "D@2"},
 			Rounds: []string{
@@ -168,9 +182,28 @@ func TestScottishHandWorked(t *testing.T) {
 		e: gsElection(t, 2, "A:X B:X C:Y D:Z",
 			"12: A B", "11: B C", "5: C", "4: D"),
 		want: gsOutcome{
+			Quota:    "11.00000",
 			Elected:  []string{"A@1", "B@1"},
 			Excluded: []string{"D@1", "C@1"},
 			Rounds:   []string{"1: 12.00000 11.00000 5.00000 4.00000 | 0.00000"},
+		},
+	}, {
+		// W is withdrawn: skipped on every paper, and a paper naming only W is not valid.
+		// Valid papers: 2 + 3 + 4 = 9, 1 seat: quota = floor(9/2)+1 = 5.
+		// Stage 1: A 2, B 3, C 4. Stage 2: A is excluded; their papers rank B and C equally
+		//   next, both continuing, so the preference is uncertain and they are non-transferable.
+		// Stage 3: B is excluded (3 more non-transferable); C is the only continuing candidate.
+		name: "withdrawn candidate and an uncertain equal preference",
+		e:    gsElection(t, 1, "A B C W-", "2: W A B=C", "3: B", "4: C", "1: W"),
+		want: gsOutcome{
+			Quota:    "5.00000",
+			Elected:  []string{"C@3"},
+			Excluded: []string{"A@2", "B@3"},
+			Rounds: []string{
+				"1: 2.00000 3.00000 4.00000 0.00000 | 0.00000",
+				"2: 0.00000 3.00000 4.00000 0.00000 | 2.00000",
+				"3: 0.00000 0.00000 4.00000 0.00000 | 5.00000",
+			},
 		},
 	}}
 	for _, tt := range tests {
@@ -202,6 +235,7 @@ func TestScottishSeedTie(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := gsOutcome{
+			Quota:    "3.00000",
 			Elected:  []string{fmt.Sprintf("%s@3", e.Candidates[1-loser].Name)},
 			Excluded: []string{"C@2", fmt.Sprintf("%s@3", e.Candidates[loser].Name)},
 			Rounds: []string{
@@ -241,6 +275,47 @@ func TestScottishWeightsAreIdenticalPapers(t *testing.T) {
 				t.Errorf("merged vs one entry per voter (-merged +single):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestScottishConservation checks on generated elections that at every stage the candidates'
+// votes, the non-transferable papers and the truncation losses reported in Notes add up to the
+// valid poll exactly, and that the count fills every seat.
+func TestScottishConservation(t *testing.T) {
+	loss := regexp.MustCompile(`^stage (\d+): (\S+) of the surplus lost`)
+	for seed := range int64(5) {
+		e := tallytest.Generate(seed, 2000+int(seed)*500, 6+int(seed)*3, 2+int(seed))
+		r, err := tally.Count("scottish", e, tally.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lost := map[int]int64{}
+		for _, n := range r.Notes {
+			m := loss.FindStringSubmatch(n)
+			if m == nil {
+				t.Fatalf("seed %d: unexpected note %q", seed, n)
+			}
+			d, err := tally.ParseDecimal(m[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			stage, _ := strconv.Atoi(m[1])
+			lost[stage] = d.Units
+		}
+		var lostSoFar int64
+		for _, rd := range r.Rounds {
+			lostSoFar += lost[rd.Number]
+			sum := rd.NonTransferable.Units + lostSoFar
+			for _, v := range rd.Votes {
+				sum += v.Units
+			}
+			if want := e.Ballots.TotalWeight() * 100000; sum != want {
+				t.Errorf("seed %d stage %d: votes + non-transferable + lost = %d, want %d", seed, rd.Number, sum, want)
+			}
+		}
+		if len(r.Elected) != e.Seats {
+			t.Errorf("seed %d: %d elected for %d seats", seed, len(r.Elected), e.Seats)
+		}
 	}
 }
 
