@@ -88,6 +88,31 @@ func (bb *BallotBuilder) Mark(c, value int) error {
 	return nil
 }
 
+// AddBallot adds a whole ballot at once: cands[k] (0-based) gets values[k]. It is Mark for
+// each candidate then End(weight), with one call per ballot instead of one per mark, for
+// readers of large files. No ballot may be open (marked but not ended).
+func (bb *BallotBuilder) AddBallot(weight int64, cands, values []int32) error {
+	if len(bb.b.cand) != bb.open {
+		return invalidf("AddBallot while a ballot is open")
+	}
+	if len(cands) != len(values) {
+		return invalidf("%d candidates for %d values", len(cands), len(values))
+	}
+	if len(bb.b.cand)+len(cands) > math.MaxInt32 {
+		return invalidf("too many marks (more than %d)", math.MaxInt32)
+	}
+	for _, c := range cands {
+		if c < 0 || int(c) >= bb.n || bb.stamp[c] == bb.serial {
+			bb.nextSerial()
+			return invalidf("candidate index %d is out of range or twice on one ballot", c)
+		}
+		bb.stamp[c] = bb.serial
+	}
+	bb.b.cand = append(bb.b.cand, cands...)
+	bb.b.value = append(bb.b.value, values...)
+	return bb.End(weight)
+}
+
 // Discard drops the marks of the ballot being built.
 func (bb *BallotBuilder) Discard() {
 	bb.b.cand = bb.b.cand[:bb.open]

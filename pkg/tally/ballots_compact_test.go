@@ -147,3 +147,35 @@ func TestBallotBuilderRefuses(t *testing.T) {
 		t.Errorf("got %d ballots, first of weight %d", b.Len(), b.Weight(0))
 	}
 }
+
+func TestBallotBuilderAddBallot(t *testing.T) {
+	bb := tally.NewBallotBuilder(3, tally.MergeShort)
+	for _, tt := range []struct {
+		cands, values []int32
+		ok            bool
+	}{
+		{[]int32{2, 0}, []int32{1, 2}, true},
+		{[]int32{2, 2}, []int32{1, 2}, false},
+		{[]int32{3}, []int32{1}, false},
+		{[]int32{-1}, []int32{1}, false},
+		{[]int32{0}, []int32{1, 2}, false},
+		{[]int32{2, 0}, []int32{1, 2}, true}, // merges with the first
+	} {
+		if err := bb.AddBallot(2, tt.cands, tt.values); (err == nil) != tt.ok {
+			t.Errorf("AddBallot(%v, %v) error %v, want ok=%v", tt.cands, tt.values, err, tt.ok)
+		}
+	}
+	if err := bb.Mark(1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := bb.AddBallot(1, []int32{0}, []int32{1}); err == nil {
+		t.Error("AddBallot accepted a ballot while another was open")
+	}
+	if err := bb.End(1); err != nil {
+		t.Fatal(err)
+	}
+	b := bb.Ballots()
+	if diff := cmp.Diff([]wballot{{4, "[2 0] [1 2]"}, {1, "[1] [1]"}}, listOf(&b)); diff != "" {
+		t.Errorf("ballots (-want +got):\n%s", diff)
+	}
+}

@@ -110,15 +110,20 @@ const (
 
 // parser holds the state of one read; it is fed line by line.
 type parser struct {
-	merge    tally.MergeMode
-	sizeHint int64 // the input size in bytes when known
-	lineNo   int
-	phase    phase
-	ballots  bool // a ballot line has been read (withdrawn lines must come first)
-	e        tally.Election
-	bb       *tally.BallotBuilder
-	strs     []string // names then title
-	seen     map[string]int
+	merge tally.MergeMode
+	// The ballot being read: candidates (0-based) and preference levels, and a stamp per
+	// candidate (== serial when already on this ballot) to find repeats in O(1).
+	cands, levels []int32
+	stamp         []uint32
+	serial        uint32
+	sizeHint      int64 // the input size in bytes when known
+	lineNo        int
+	phase         phase
+	ballots       bool // a ballot line has been read (withdrawn lines must come first)
+	e             tally.Election
+	bb            *tally.BallotBuilder
+	strs          []string // names then title
+	seen          map[string]int
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -211,14 +216,12 @@ func (p *parser) header(b []byte, i int) error {
 	p.e.Seats = int(s)
 	p.e.Candidates = make([]tally.Candidate, n)
 	p.bb = tally.NewBallotBuilder(int(n), p.merge)
+	p.stamp = make([]uint32, n)
 	if p.sizeHint > 0 {
-		// A typical line of one voter is a dozen bytes with a mark every 2–3 bytes; merging
-		// keeps far fewer. A good guess saves the copying of growing slices.
-		div := int64(1)
-		if p.merge != tally.MergeNone {
-			div = 2
-		}
-		p.bb.Grow(int(min(p.sizeHint/12/div, 1<<26)), int(min(p.sizeHint/3/div, 1<<28)))
+		// A line of one voter is a dozen bytes or more, with a mark every 2–3 bytes. Reserving
+		// that much up front saves copying growing slices; memory never written is never
+		// touched, so an overestimate costs address space, not RAM.
+		p.bb.Grow(int(min(p.sizeHint/12, 1<<26)), int(min(p.sizeHint/3, 1<<28)))
 	}
 	p.phase = phaseBallots
 	return nil

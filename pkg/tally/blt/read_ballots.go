@@ -31,55 +31,78 @@ func (p *parser) ballot(b []byte, i int) error {
 		return p.errf("ballot weight 0 is not positive")
 	}
 	if err := p.prefs(b, i); err != nil {
-		p.bb.Discard()
 		return err
 	}
-	if err := p.bb.End(w); err != nil {
+	if err := p.bb.AddBallot(w, p.cands, p.levels); err != nil {
 		return p.errf("%s", strings.TrimPrefix(err.Error(), tally.ErrInvalid.Error()+": "))
 	}
 	return nil
 }
 
-// prefs reads the preferences of a ballot line up to and including the closing 0.
+// digits reads at most 9 decimal digits at b[i:] (so the value fits any int) and reports
+// whether they end the number.
+func digits(b []byte, i int) (v int64, j int, ok bool) {
+	for j = i; j < len(b) && j-i < 9; j++ {
+		d := b[j] - '0'
+		if d > 9 {
+			break
+		}
+		v = v*10 + int64(d)
+	}
+	return v, j, j > i && (j == len(b) || b[j]-'0' > 9)
+}
+
+// prefs reads the preferences of a ballot line, up to and including the closing 0, into
+// p.cands and p.levels. It is the reader's inner loop: plain digits take a fast path and
+// anything unusual goes through number for its error message.
 func (p *parser) prefs(b []byte, i int) error {
 	n := int64(len(p.e.Candidates))
-	level := 0
-	for i = skip(b, i); i < len(b); i = skip(b, i) {
+	p.cands, p.levels = p.cands[:0], p.levels[:0]
+	p.serial++
+	if p.serial == 0 {
+		clear(p.stamp)
+		p.serial = 1
+	}
+	level := int32(0)
+	for {
+		i = skip(b, i)
+		if i == len(b) {
+			return p.errf("ballot does not end with 0")
+		}
 		if b[i] == '-' && (i+1 == len(b) || isSpace(b[i+1])) {
 			i++ // a skipped rank: the next preference follows on
 			continue
 		}
-		c, j, err := p.number(b, i, "candidate", '=')
-		if err != nil {
-			return err
-		}
-		if c == 0 && (j == len(b) || b[j] != '=') {
-			if rest := skip(b, j); rest != len(b) {
-				return p.errf("unexpected %q after the 0 that ends the ballot", bytes.TrimSpace(b[rest:]))
-			}
-			return nil
-		}
 		level++
-		for {
+		for first := true; ; first = false {
+			c, j, ok := digits(b, i)
+			if !ok || (j < len(b) && !isSpace(b[j]) && b[j] != '=') {
+				var err error
+				if c, j, err = p.number(b, i, "candidate", '='); err != nil {
+					return err
+				}
+			}
+			if c == 0 && first && (j == len(b) || b[j] != '=') {
+				if rest := skip(b, j); rest != len(b) {
+					return p.errf("unexpected %q after the 0 that ends the ballot", bytes.TrimSpace(b[rest:]))
+				}
+				return nil
+			}
 			if c < 1 || c > n {
 				return p.errf("candidate %d is not in 1..%d", c, n)
 			}
-			if p.bb.Marked(int(c - 1)) {
+			if p.stamp[c-1] == p.serial {
 				return p.errf("candidate %d is ranked twice on one ballot", c)
 			}
-			if err := p.bb.Mark(int(c-1), level); err != nil {
-				return p.errf("%v", err)
-			}
-			if j == len(b) || b[j] != '=' {
+			p.stamp[c-1] = p.serial
+			p.cands = append(p.cands, int32(c-1))
+			p.levels = append(p.levels, level)
+			if i = j; i == len(b) || b[i] != '=' {
 				break
 			}
-			if c, j, err = p.number(b, j+1, "candidate", '='); err != nil {
-				return err
-			}
+			i++
 		}
-		i = j
 	}
-	return p.errf("ballot does not end with 0")
 }
 
 // names reads the quoted candidate names and title after the ballots.
