@@ -1,0 +1,444 @@
+package tally
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// Meek STV (Hill, Wichmann & Woodall 1987, Algorithm 123) in the New Zealand fixed-point style
+// that Droop (rule "meek", arithmetic=fixed, precision=9, omega=6) and stv-rs call fixed9:
+//
+//   - every value is an integer number of units of 10^-9; products and quotients round down,
+//     except the keep value update kf ← ⌈⌈kf·quota⌉ / votes⌉, which rounds up twice;
+//   - the quota is recomputed at every iteration from the votes held by hopeful and elected
+//     candidates: ⌊votes / (seats+1)⌋ + 10^-9, and a candidate is elected when votes ≥ quota;
+//   - a stage iterates until someone is elected, the total surplus is ≤ 10^-6 (omega), the
+//     surplus stops decreasing (fixed-point arithmetic can keep it from reaching omega), or a
+//     batch of certain losers appears (Droop's defeat_batch=safe: the lowest candidates whose
+//     votes together with the surplus stay below the next candidate, leaving enough hopefuls);
+//   - otherwise the lowest hopeful is excluded. Candidates whose votes are within the total
+//     surplus of the lowest count as tied with it (the surplus says how far the votes may
+//     still move), as in Droop; such a tie is decided by the TieBreaker (Droop takes the first
+//     in ballot order, which would favour candidates by their position on the ballot paper).
+//
+// Equal rankings follow Droop and stv-rs exactly, quirks included: at a level of equally
+// ranked candidates the value is split equally among those not excluded, each keeps its share
+// times its keep value, and what each passes on goes down the rest of the ballot separately; a
+// level whose candidates are all excluded stops the ballot. Strict ballots skip excluded
+// candidates as usual.
+//
+// Affiliation cap: a candidate who reaches the quota (or is left to fill a seat) while the cap
+// for their affiliation is full is excluded instead, their votes go on, and the pass-over is
+// recorded.
+
+const (
+	meekScale       = 9
+	meekOne   int64 = 1_000_000_000 // 1 in units of 10^-9
+	meekOmega int64 = 1_000         // 10^-6
+)
+
+type meekStatus uint8
+
+// The order matters: statuses from meekExcluded on are skipped on strict ballots.
+const (
+	meekHopeful meekStatus = iota
+	meekElected
+	meekExcluded
+	meekWithdrawn
+)
+
+// Why an iteration (a stage) stopped.
+const (
+	meekStopElected = "elected"
+	meekStopOmega   = "omega"
+	meekStopStable  = "stable"
+	meekStopBatch   = "batch"
+)
+
+type meekCount struct {
+	e      *Election
+	tb     TieBreaker
+	cap    *capGuard
+	seats  int
+	total  int64 // total ballot weight in units
+	status []meekStatus
+	kf     []int64
+	votes  []int64
+	trie   *meekTrie
+	res    *Result
+
+	quota   int64
+	surplus int64
+	elected int
+	hopeful int
+	iters   int // iterations in the current stage
+	stages  int
+}
+
+func countMeek(e *Election, opts Options) (*Result, error) {
+	total := e.Ballots.TotalWeight()
+	if total > math.MaxInt64/meekOne/2 {
+		return nil, invalidf("meek: total ballot weight %d is too large for 9-decimal arithmetic", total)
+	}
+	n := len(e.Candidates)
+	m := &meekCount{
+		e: e, tb: NewTieBreaker(e, opts.Seed), cap: newCapGuard(e, opts), seats: e.Seats,
+		total: total * meekOne, status: make([]meekStatus, n), kf: make([]int64, n),
+		votes: make([]int64, n), res: &Result{},
+	}
+	for c, cand := range e.Candidates {
+		if cand.Withdrawn {
+			m.status[c] = meekWithdrawn
+			continue
+		}
+		m.kf[c] = meekOne
+		m.hopeful++
+	}
+	trie, err := newMeekTrie(&e.Ballots, m.status)
+	if err != nil {
+		return nil, err
+	}
+	m.trie = trie
+	m.run()
+	return m.res, nil
+}
+
+func (m *meekCount) run() {
+	m.distribute()
+	m.quota = m.total/int64(m.seats+1) + 1
+	q := meekDec(m.quota)
+	m.res.Quota = &q
+	m.addRound(RoundFirst, "First preferences; quota "+q.String(), nil, nil, nil)
+	for !m.complete() {
+		m.stages++
+		stop, batch, elected, passed := m.iterate()
+		m.addRound(RoundIteration, m.stageAction(stop, elected, passed), elected, elected, nil)
+		for _, c := range passed {
+			m.exclude(c, "Passed over (affiliation cap): ", "")
+		}
+		switch stop {
+		case meekStopBatch:
+			for _, c := range batch {
+				m.exclude(c, "Excluded (certain loser): ", "")
+			}
+		case meekStopOmega, meekStopStable:
+			m.excludeLowest()
+		}
+	}
+	m.finish()
+}
+
+// complete reports whether the hopeful candidates can no longer compete for the seats left.
+func (m *meekCount) complete() bool {
+	left := m.seats - m.elected
+	return left <= 0 || m.hopeful <= left
+}
+
+func (m *meekCount) distribute() { m.trie.distribute(m.kf, m.votes) }
+
+// iterate runs one stage: Droop's iterate() with the D.3–D.8 steps of Algorithm 123.
+func (m *meekCount) iterate() (stop string, batch, elected, passed []int) {
+	last := m.total
+	m.iters = 0
+	for {
+		m.iters++
+		m.distribute()
+		var sum int64
+		for c, v := range m.votes {
+			if m.status[c] <= meekElected {
+				sum += v
+			}
+		}
+		m.quota = sum/int64(m.seats+1) + 1
+		var reached []int
+		for c, v := range m.votes {
+			if m.status[c] == meekHopeful && v >= m.quota {
+				reached = append(reached, c)
+			}
+		}
+		elected, passed = m.electReached(reached)
+		m.surplus = 0
+		for c, v := range m.votes {
+			if m.status[c] == meekElected {
+				m.surplus += v - m.quota
+			}
+		}
+		switch {
+		case len(reached) > 0:
+			return meekStopElected, nil, elected, passed
+		case m.surplus <= meekOmega:
+			return meekStopOmega, nil, nil, nil
+		case m.surplus >= last:
+			return meekStopStable, nil, nil, nil
+		}
+		if batch = m.batchDefeat(); len(batch) > 0 {
+			return meekStopBatch, batch, nil, nil
+		}
+		last = m.surplus
+		m.updateKeepValues()
+	}
+}
+
+// electReached elects the candidates who reached the quota, highest first, while seats are
+// left; those the affiliation cap blocks are returned as passed over (excluded by the caller).
+func (m *meekCount) electReached(reached []int) (elected, passed []int) {
+	for _, c := range m.byVotesDesc(reached) {
+		switch {
+		case m.elected >= m.seats:
+			// Cannot happen with this quota (seats+1 quotas exceed the votes); kept hopeful.
+		case !m.cap.allows(c):
+			passed = append(passed, c)
+			m.res.PassedOver = append(m.res.PassedOver, m.cap.passOver(len(m.res.Rounds)+1, c))
+		default:
+			m.setElected(c)
+			elected = append(elected, c)
+		}
+	}
+	for _, c := range elected {
+		m.trie.elect(c)
+	}
+	return elected, passed
+}
+
+func (m *meekCount) setElected(c int) {
+	m.status[c] = meekElected
+	m.elected++
+	m.hopeful--
+	m.cap.seat(c)
+	m.res.Elected = append(m.res.Elected, c)
+}
+
+// updateKeepValues is step D.8 as in New Zealand's calculator: kf ← ⌈⌈kf·quota⌉ / votes⌉.
+func (m *meekCount) updateKeepValues() {
+	for c, v := range m.votes {
+		if m.status[c] == meekElected && v > 0 {
+			m.kf[c] = mulDivUp(mulDivUp(m.kf[c], m.quota, meekOne), meekOne, v)
+		}
+	}
+}
+
+// mulDivUp returns ⌈a·b/d⌉ for non-negative a, b and positive d, with a 128-bit product.
+func mulDivUp(a, b, d int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(d) {
+		return math.MaxInt64
+	}
+	q, r := bits.Div64(hi, lo, uint64(d))
+	if r != 0 {
+		q++
+	}
+	if q > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(q)
+}
+
+// batchDefeat finds Droop's batch of certain losers: the lowest groups of hopefuls (candidates
+// within the surplus of each other form a group that is never split) whose votes together
+// with the surplus stay below the next group, leaving enough hopefuls for the seats.
+func (m *meekCount) batchDefeat() []int {
+	sorted := m.candidates(meekHopeful)
+	slices.SortStableFunc(sorted, func(a, b int) int { return cmp.Compare(m.votes[a], m.votes[b]) })
+	var groups [][]int
+	var group []int
+	lead := int64(0)
+	for _, c := range sorted {
+		if lead+m.surplus >= m.votes[c] {
+			group = append(group, c)
+			continue
+		}
+		if len(group) > 0 {
+			groups = append(groups, group)
+		}
+		group, lead = []int{c}, m.votes[c]
+	}
+	if len(group) > 0 {
+		groups = append(groups, group)
+	}
+	maxDefeat := m.hopeful - (m.seats - m.elected)
+	sum, ncand, best := int64(0), 0, -1
+	for g := 0; g < len(groups)-1; g++ {
+		if ncand += len(groups[g]); ncand > maxDefeat {
+			break
+		}
+		for _, c := range groups[g] {
+			sum += m.votes[c]
+		}
+		if sum+m.surplus < m.votes[groups[g+1][0]] {
+			best = g
+		}
+	}
+	var batch []int
+	for g := 0; g <= best; g++ {
+		batch = append(batch, groups[g]...)
+	}
+	slices.Sort(batch)
+	return batch
+}
+
+// excludeLowest excludes the hopeful with the fewest votes; candidates within the surplus of
+// the lowest are tied with it and the TieBreaker decides.
+func (m *meekCount) excludeLowest() {
+	hopeful := m.candidates(meekHopeful)
+	low := m.votes[hopeful[0]]
+	for _, c := range hopeful {
+		low = min(low, m.votes[c])
+	}
+	var tied []int
+	for _, c := range hopeful {
+		if m.votes[c] <= low+max(m.surplus, 0) {
+			tied = append(tied, c)
+		}
+	}
+	c := tied[0]
+	note := ""
+	if len(tied) > 1 {
+		var tie Tie
+		c, tie = m.tb.Choose(len(m.res.Rounds)+1, "exclude", tied)
+		m.res.Ties = append(m.res.Ties, tie)
+		note = fmt.Sprintf("; tied within the surplus with %s, chosen by the tie-break seed", m.names(tied))
+	}
+	m.exclude(c, "Excluded (lowest): ", note)
+}
+
+// exclude excludes c (keep value 0), hands their ballots on and records a round showing the
+// votes after the transfer.
+func (m *meekCount) exclude(c int, action, note string) {
+	v := m.votes[c]
+	m.status[c] = meekExcluded
+	m.kf[c] = 0
+	m.hopeful--
+	m.trie.exclude(c)
+	m.distribute()
+	m.res.Excluded = append(m.res.Excluded, c)
+	text := fmt.Sprintf("%s%s (%s)%s", action, m.e.Candidates[c].Name, meekDec(v), note)
+	m.addRound(RoundExclusion, text, []int{c}, nil, []int{c})
+}
+
+// finish elects the remaining hopefuls when they are no more than the seats left, or excludes
+// them when the seats are filled, and records the final distribution.
+func (m *meekCount) finish() {
+	rest := m.candidates(meekHopeful)
+	if len(rest) == 0 {
+		return
+	}
+	if m.elected < m.seats {
+		rest = m.byVotesDesc(rest) // the order decides who is elected first
+	} else {
+		slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(m.votes[b], m.votes[a]) })
+	}
+	var elected, excluded []int
+	round := len(m.res.Rounds) + 1
+	for _, c := range rest {
+		if m.elected < m.seats && m.cap.allows(c) {
+			m.setElected(c)
+			elected = append(elected, c)
+			continue
+		}
+		if m.elected < m.seats {
+			m.res.PassedOver = append(m.res.PassedOver, m.cap.passOver(round, c))
+		}
+		m.status[c], m.kf[c] = meekExcluded, 0
+		m.hopeful--
+		m.res.Excluded = append(m.res.Excluded, c)
+		excluded = append(excluded, c)
+	}
+	for _, c := range excluded {
+		m.trie.exclude(c)
+	}
+	for _, c := range elected {
+		m.trie.elect(c)
+	}
+	m.distribute()
+	var parts []string
+	if len(elected) > 0 {
+		parts = append(parts, "Elected remaining: "+m.names(elected))
+	}
+	if len(excluded) > 0 {
+		parts = append(parts, "Excluded remaining: "+m.names(excluded))
+	}
+	subjects := slices.Concat(elected, excluded)
+	m.addRound(RoundElection, strings.Join(parts, "; "), subjects, elected, excluded)
+}
+
+// byVotesDesc orders candidates by votes, highest first; exactly equal votes are ordered by
+// the TieBreaker (purpose "order"), and the tie is recorded.
+func (m *meekCount) byVotesDesc(cs []int) []int {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b int) int { return cmp.Compare(m.votes[b], m.votes[a]) })
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && m.votes[out[j]] == m.votes[out[i]] {
+			j++
+		}
+		if j-i > 1 {
+			round := len(m.res.Rounds) + 1
+			order := m.tb.Order(round, "order", out[i:j])
+			tied := slices.Sorted(slices.Values(out[i:j]))
+			m.res.Ties = append(m.res.Ties, Tie{Round: round, Tied: tied, Rule: "seed", Chosen: order[0], Purpose: "order"})
+			copy(out[i:j], order)
+		}
+		i = j
+	}
+	return out
+}
+
+func (m *meekCount) candidates(s meekStatus) []int {
+	var out []int
+	for c, st := range m.status {
+		if st == s {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (m *meekCount) stageAction(stop string, elected, passed []int) string {
+	s := fmt.Sprintf("Stage %d, %d iteration(s), quota %s, surplus %s: ",
+		m.stages, m.iters, meekDec(m.quota), meekDec(m.surplus))
+	switch stop {
+	case meekStopElected:
+		var parts []string
+		if len(elected) > 0 {
+			parts = append(parts, "elected "+m.names(elected))
+		}
+		if len(passed) > 0 {
+			parts = append(parts, "reached the quota but passed over (affiliation cap) "+m.names(passed))
+		}
+		return s + strings.Join(parts, "; ")
+	case meekStopOmega:
+		return s + "surplus within tolerance 0.000001000"
+	case meekStopStable:
+		return s + "surplus no longer decreasing"
+	}
+	return s + "certain losers found"
+}
+
+func (m *meekCount) names(cs []int) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = m.e.Candidates[c].Name
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (m *meekCount) addRound(kind RoundKind, action string, subjects, elected, excluded []int) {
+	votes := make([]Decimal, len(m.votes))
+	held := int64(0)
+	for c, v := range m.votes {
+		votes[c] = meekDec(v)
+		held += v
+	}
+	q := meekDec(m.quota)
+	m.res.Rounds = append(m.res.Rounds, Round{
+		Number: len(m.res.Rounds) + 1, Kind: kind, Action: action, Subjects: subjects,
+		Votes: votes, NonTransferable: meekDec(m.total - held),
+		Elected: elected, Excluded: excluded, Quota: &q,
+	})
+}
+
+func meekDec(units int64) Decimal { return Decimal{Units: units, Scale: meekScale} }
