@@ -76,7 +76,7 @@ func (c *ers97) run() {
 	c.begin(RoundFirst, "First count", nil)
 	c.update()
 	c.end()
-	for !c.over4() {
+	for !c.finished() {
 		c.stage++
 		switch {
 		case len(c.passed) > 0:
@@ -86,7 +86,11 @@ func (c *ers97) run() {
 		case c.surplusToTransfer():
 			c.transferSurplus()
 		default:
-			c.exclude(c.losers(), "Excluded")
+			verb := "Excluded"
+			if s := c.surplus[c.r()-1]; s > 0 {
+				verb = fmt.Sprintf("Excluded (surpluses of %s deferred, 5.2.2)", Decimal{Units: s, Scale: ersScale})
+			}
+			c.exclude(c.losers(), verb)
 		}
 	}
 	c.finish()
@@ -243,9 +247,9 @@ func (c *ers97) pickFewest(round int, cands []int, votes []int64, purpose string
 	return c.ties.pick(c.history, extremes(votes, cands, false), false, round, purpose, c.res)
 }
 
-// over4 reports whether the count is over: all seats filled, or no more continuing candidates
+// finished reports whether the count is over: all seats filled, or no more continuing candidates
 // than vacancies (OpenSTV stop conditions "Know Winners" and "N").
-func (c *ers97) over4() bool {
+func (c *ers97) finished() bool {
 	return len(c.res.Elected) == c.seats || len(c.hopeful())+len(c.res.Elected) <= c.seats
 }
 
@@ -407,7 +411,7 @@ func (c *ers97) exclude(list []int, verb string) {
 		c.transferValue(list, v)
 		c.update()
 		c.end()
-		if c.over4() {
+		if c.finished() {
 			return
 		}
 	}

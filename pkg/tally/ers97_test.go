@@ -2,6 +2,7 @@ package tally_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,6 +19,8 @@ func TestERS97HandWorked(t *testing.T) {
 		e    *tally.Election
 		opts tally.Options
 		want gsOutcome
+		// actions holds, for some rounds, words that the round's action must contain.
+		actions map[int]string
 	}{{
 		// 30 papers, 2 seats: quota 30/3 = 10.00.
 		// Round 1: A 16 is elected; threshold = (14 continuing + 6 surplus)/2 = 10.00.
@@ -67,6 +70,26 @@ func TestERS97HandWorked(t *testing.T) {
 			},
 		},
 	}, {
+		// 23 papers, 2 seats: quota 23/3 → 7.67.
+		// Round 1: A 11 is elected, surplus 3.33. D 1 + 3.33 = 4.33 does not exceed C 5, so
+		//   the surplus could not save D: its transfer is deferred and D excluded (5.2.2).
+		// Round 2: D's paper goes to C → 6. Round 3: B and C tie on 6, so nobody can be
+		//   excluded safely and the surplus goes: A's 11 papers at floor2(3.33/11) = 0.30, B
+		//   +3.30 → 9.30 (0.03 lost), over the threshold (9.30+6)/2 = 7.65: B is elected.
+		name: "surplus deferred while a candidate can be excluded safely",
+		e:    gsElection(t, 2, "A B C D", "11: A B", "6: B", "5: C", "1: D C"),
+		want: gsOutcome{
+			Quota:    "7.67",
+			Elected:  []string{"A@1", "B@3"},
+			Excluded: []string{"D@2", "C@3"},
+			Rounds: []string{
+				"1: 11.00 6.00 5.00 1.00 | 0.00",
+				"2: 11.00 6.00 6.00 0.00 | 0.00",
+				"3: 7.67 9.30 6.00 0.00 | 0.03",
+			},
+		},
+		actions: map[int]string{2: "surpluses of 3.33 deferred", 3: "Surplus transferred: A (3.33, transfer value 0.30)"},
+	}, {
 		// 32 papers, 2 seats, at most 1 seat per affiliation: quota 32/3 → 10.67.
 		// Round 1: A (X) 12 and B (X) 11 pass the threshold 10.67; A is elected, B passed over.
 		// Round 2: B's 11 papers go to C at 1.00: C 16 is elected; D is excluded formally.
@@ -111,6 +134,11 @@ func TestERS97HandWorked(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, gsOutcomeOf(tt.e, r)); diff != "" {
 				t.Errorf("outcome (-want +got):\n%s", diff)
+			}
+			for n, words := range tt.actions {
+				if a := r.Rounds[n-1].Action; !strings.Contains(a, words) {
+					t.Errorf("round %d action %q does not say %q", n, a, words)
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package tally_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
+	"github.com/govboard/govboard/pkg/tally/blt"
 	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
@@ -214,6 +216,39 @@ func TestScottishHandWorked(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, gsOutcomeOf(tt.e, r)); diff != "" {
 				t.Errorf("outcome (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestGregoryBLTExamples checks that the worked examples kept as ballot files in
+// testdata/tally count exactly like the same ballots built in the tests above.
+func TestGregoryBLTExamples(t *testing.T) {
+	tests := []struct {
+		method, file string
+		e            *tally.Election
+	}{
+		{"scottish", "scottish/wigm.blt", gsElection(t, 3, "A B C D E",
+			"8: A C D", "2: A E", "4: C E", "3: B", "2: D", "1: E")},
+		{"ers97", "ers97/substages.blt", gsElection(t, 2, "A B C D E",
+			"9: A D E B", "3: A C", "5: B", "3: C", "2: D E", "6: E")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			e, err := blt.ReadFile(filepath.Join("..", "..", "testdata", "tally", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromFile, err := tally.Count(tt.method, e, tally.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			built, err := tally.Count(tt.method, tt.e, tally.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(gsOutcomeOf(tt.e, built), gsOutcomeOf(e, fromFile)); diff != "" {
+				t.Errorf("file vs built (-built +file):\n%s", diff)
 			}
 		})
 	}
