@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,7 +43,7 @@ func countERS97(e *Election, opts Options) (*Result, error) {
 		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
-		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), name: "earliest-difference"},
+		ties:    gregTies{tb: NewTieBreaker(e, opts.Seed), name: "earliest-difference"},
 		res:     &Result{},
 		first:   true,
 	}
@@ -58,7 +59,7 @@ type ers97 struct {
 	*gregory
 	seats   int
 	guard   *capGuard
-	ties    tieRule
+	ties    gregTies
 	res     *Result
 	total   int64     // total valid vote, in units
 	history [][]int64 // votes at the end of each round
@@ -117,7 +118,7 @@ func (c *ers97) begin(kind RoundKind, action string, subjects []int) {
 // end records the round being counted.
 func (c *ers97) end() {
 	r := c.r()
-	c.round.Votes = decimals(c.votes, ersScale)
+	c.round.Votes = gregDecimals(c.votes, ersScale)
 	c.round.NonTransferable = Decimal{Units: c.nonTransferable(), Scale: ersScale}
 	q := Decimal{Units: c.quota[r], Scale: ersScale}
 	c.round.Quota = &q
@@ -146,7 +147,7 @@ func (c *ers97) update() {
 func (c *ers97) updateThresh() {
 	r := c.r()
 	if len(c.res.Elected) == 0 {
-		c.quota[r] = ceilDiv(c.total-c.nonTransferable(), int64(c.seats+1))
+		c.quota[r] = ersCeilDiv(c.total-c.nonTransferable(), int64(c.seats+1))
 	}
 	var active int64
 	for k, s := range c.state {
@@ -158,7 +159,7 @@ func (c *ers97) updateThresh() {
 		}
 	}
 	if left := c.seats - len(c.res.Elected); left > 0 {
-		c.thresh[r] = ceilDiv(active, int64(left+1))
+		c.thresh[r] = ersCeilDiv(active, int64(left+1))
 	}
 }
 
@@ -244,7 +245,7 @@ func (c *ers97) elect(k int) {
 // pickFewest returns the candidate of cands with the fewest votes, ties decided by the earliest
 // round where they differed, then by the seed.
 func (c *ers97) pickFewest(round int, cands []int, votes []int64, purpose string) int {
-	return c.ties.pick(c.history, extremes(votes, cands, false), false, round, purpose, c.res)
+	return c.ties.pick(c.history, gregExtremes(votes, cands, false), false, round, purpose, c.res)
 }
 
 // finished reports whether the count is over: all seats filled, or no more continuing candidates
@@ -253,7 +254,7 @@ func (c *ers97) finished() bool {
 	return len(c.res.Elected) == c.seats || len(c.hopeful())+len(c.res.Elected) <= c.seats
 }
 
-func ceilDiv(a, b int64) int64 {
+func ersCeilDiv(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 {
 		q++
@@ -291,7 +292,7 @@ func (c *ers97) sureLosers(r int) []int {
 	if sum == 0 && c.surplus[r] == 0 {
 		return hope
 	}
-	slices.SortStableFunc(hope, func(a, b int) int { return cmpInt64(h[a], h[b]) })
+	slices.SortStableFunc(hope, func(a, b int) int { return cmp.Compare(h[a], h[b]) })
 	s := c.surplus[r]
 	var losers []int
 	for i := 0; i < len(hope); {
@@ -338,7 +339,7 @@ func (c *ers97) losers() []int {
 // received, at surplus / transferable papers (truncated) when they are worth more (5.3).
 func (c *ers97) transferSurplus() {
 	r := c.r() - 1
-	k := c.ties.pick(c.history, extremes(c.history[r], c.over, true), true, c.r()+1, "surplus", c.res)
+	k := c.ties.pick(c.history, gregExtremes(c.history[r], c.over, true), true, c.r()+1, "surplus", c.res)
 	c.over = slices.DeleteFunc(c.over, func(x int) bool { return x == k })
 	surplus := c.history[r][k] - c.quota[r]
 	batch := lastBatch(c.piles[k])
@@ -366,7 +367,7 @@ func (c *ers97) transferSurplus() {
 }
 
 // lastBatch returns the parcels received in the latest transfer to a candidate.
-func lastBatch(pile []parcel) []parcel {
+func lastBatch(pile []gregParcel) []gregParcel {
 	k := len(pile)
 	for k > 0 && pile[k-1].batch == pile[len(pile)-1].batch {
 		k--
@@ -393,7 +394,7 @@ func (c *ers97) exclude(list []int, verb string) {
 			}
 		}
 	}
-	slices.SortFunc(values, func(a, b int64) int { return cmpInt64(b, a) })
+	slices.SortFunc(values, func(a, b int64) int { return cmp.Compare(b, a) })
 	what := fmt.Sprintf("%s: %s", verb, c.names(list))
 	if len(values) == 0 {
 		c.begin(RoundExclusion, what+" (no papers to transfer)", list)
@@ -420,7 +421,7 @@ func (c *ers97) exclude(list []int, verb string) {
 // transferValue moves the papers of value v held by the excluded candidates in list, as one
 // batch, at their value.
 func (c *ers97) transferValue(list []int, v int64) {
-	var move []parcel
+	var move []gregParcel
 	for _, k := range list {
 		keep := c.piles[k][:0]
 		for _, p := range c.piles[k] {
@@ -442,7 +443,7 @@ func (c *ers97) transferValue(list []int, v int64) {
 func (c *ers97) finish() {
 	last := &c.res.Rounds[len(c.res.Rounds)-1]
 	rest := c.hopeful()
-	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(c.votes[a], c.votes[b]) })
+	slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(c.votes[a], c.votes[b]) })
 	full := len(c.res.Elected) == c.seats
 	var win []int
 	for _, k := range rest {

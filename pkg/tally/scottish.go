@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -45,7 +46,7 @@ func countScottish(e *Election, opts Options) (*Result, error) {
 		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
-		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},
+		ties:    gregTies{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},
 		res:     &Result{},
 	}
 	s.quota = (s.valid/int64(e.Seats+1) + 1) * s.unit
@@ -61,7 +62,7 @@ type scottish struct {
 	seats   int
 	quota   int64
 	guard   *capGuard
-	ties    tieRule
+	ties    gregTies
 	res     *Result
 	history [][]int64 // votes at the end of each stage
 	pending []int     // elected candidates whose surplus is not yet transferred
@@ -103,7 +104,7 @@ func (s *scottish) last() *Round { return &s.res.Rounds[len(s.res.Rounds)-1] }
 // record closes a stage: it snapshots every candidate's votes and the non-transferable value.
 func (s *scottish) record(r Round) {
 	r.Number = len(s.res.Rounds) + 1
-	r.Votes = decimals(s.votes, scotScale)
+	r.Votes = gregDecimals(s.votes, scotScale)
 	r.NonTransferable = Decimal{Units: s.exhausted, Scale: scotScale}
 	s.res.Rounds = append(s.res.Rounds, r)
 	s.history = append(s.history, slices.Clone(s.votes))
@@ -198,7 +199,7 @@ func (s *scottish) finish() {
 		}
 		return
 	}
-	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(s.votes[a], s.votes[b]) })
+	slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(s.votes[a], s.votes[b]) })
 	for _, c := range rest {
 		s.state[c] = stvExcluded
 		s.res.Excluded = append(s.res.Excluded, c)
@@ -209,11 +210,11 @@ func (s *scottish) finish() {
 // transferSurplus transfers the largest surplus (rules 48, 49): every paper of the candidate
 // passes on at floor5(surplus × value / votes).
 func (s *scottish) transferSurplus() {
-	high := extremes(s.votes, s.pending, true)
+	high := gregExtremes(s.votes, s.pending, true)
 	c := s.ties.pick(s.history, high, true, s.stage()+1, "surplus", s.res)
 	s.pending = slices.DeleteFunc(s.pending, func(x int) bool { return x == c })
 	total, surplus := s.votes[c], s.votes[c]-s.quota
-	r := s.move(s.piles[c], int32(s.stage()+1), func(v int64) int64 { return mulDiv(v, surplus, total) })
+	r := s.move(s.piles[c], int32(s.stage()+1), func(v int64) int64 { return gregMulDiv(v, surplus, total) })
 	lost := surplus - r.transferred - r.exhausted
 	s.votes[c], s.piles[c] = s.quota, nil
 	s.record(Round{
@@ -238,6 +239,6 @@ func (s *scottish) transferAll(c int, action string) {
 
 // lowest chooses the continuing candidate to exclude: the fewest votes, ties decided by rule 51.
 func (s *scottish) lowest() int {
-	low := extremes(s.votes, s.hopeful(), false)
+	low := gregExtremes(s.votes, s.hopeful(), false)
 	return s.ties.pick(s.history, low, false, s.stage()+1, "exclude", s.res)
 }

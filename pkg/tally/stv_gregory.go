@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -21,8 +22,8 @@ const (
 	stvWithdrawn                 // withdrawn before the count; skipped on every ballot
 )
 
-// parcel is a set of papers of one value held by one candidate.
-type parcel struct {
+// gregParcel is a set of papers of one value held by one candidate.
+type gregParcel struct {
 	value  int64   // value of each paper, in units of 10^-scale
 	batch  int32   // round in which the papers were received (ERS97 "batch"); 0 = first count
 	weight int64   // number of papers (sum of ballot weights)
@@ -41,16 +42,16 @@ type gregory struct {
 	big   map[int32]int64 // weights too large for marks, by the index of their end mark
 	state []stvState      // per candidate
 	votes []int64         // per candidate, in units
-	piles [][]parcel      // per candidate, in the order received
+	piles [][]gregParcel  // per candidate, in the order received
 	// mergeAnyBatch lets papers of equal value share a parcel whatever their batch (Scottish
 	// STV looks only at values); ERS97 keeps batches apart because it transfers the last one.
 	mergeAnyBatch bool
 	valid         int64 // number of valid ballot papers (sum of weights)
 	exhausted     int64 // value of papers set aside as non-transferable, in units
 
-	dst  []*parcel // scratch per candidate: the parcel receiving papers from the one being moved
-	recv []int64   // scratch per candidate: papers received from the parcel being moved
-	hit  []int32   // scratch: candidates with recv > 0
+	dst  []*gregParcel // scratch per candidate: the parcel receiving papers from the one being moved
+	recv []int64       // scratch per candidate: papers received from the parcel being moved
+	hit  []int32       // scratch: candidates with recv > 0
 }
 
 // In gregory.marks a preference is the candidate's index, with markTieNext set when the next
@@ -69,8 +70,8 @@ func newGregory(e *Election, scale int, mergeAnyBatch bool) (*gregory, error) {
 	}
 	g := &gregory{
 		e: e, unit: pow10(scale), mergeAnyBatch: mergeAnyBatch,
-		state: make([]stvState, n), votes: make([]int64, n), piles: make([][]parcel, n),
-		dst: make([]*parcel, n), recv: make([]int64, n),
+		state: make([]stvState, n), votes: make([]int64, n), piles: make([][]gregParcel, n),
+		dst: make([]*gregParcel, n), recv: make([]int64, n),
 	}
 	for c, cand := range e.Candidates {
 		if cand.Withdrawn {
@@ -78,7 +79,7 @@ func newGregory(e *Election, scale int, mergeAnyBatch bool) (*gregory, error) {
 		}
 	}
 	for c := range n {
-		g.piles[c] = []parcel{{value: g.unit}}
+		g.piles[c] = []gregParcel{{value: g.unit}}
 	}
 	if err := g.layout(); err != nil {
 		return nil, err
@@ -157,8 +158,8 @@ func (g *gregory) next(at int32) (int32, int32, int64) {
 	return c, k, g.big[end]
 }
 
-// moveResult says what a transfer did, in units.
-type moveResult struct {
+// gregMove says what a transfer did, in units.
+type gregMove struct {
 	papers      int64 // papers examined
 	transferred int64 // value credited to continuing candidates
 	exhausted   int64 // value of the papers that had no next available preference
@@ -168,8 +169,8 @@ type moveResult struct {
 // on at value nv(v); receiving candidates are credited once per parcel with papers × value,
 // and the value of the papers without a next preference is added to g.exhausted. The caller
 // takes the papers' old value off the giving candidate.
-func (g *gregory) move(ps []parcel, batch int32, nv func(int64) int64) moveResult {
-	var r moveResult
+func (g *gregory) move(ps []gregParcel, batch int32, nv func(int64) int64) gregMove {
+	var r gregMove
 	for _, p := range ps {
 		v := nv(p.value)
 		var lost int64
@@ -204,7 +205,7 @@ func (g *gregory) move(ps []parcel, batch int32, nv func(int64) int64) moveResul
 // receivingParcel returns the parcel of candidate c that takes papers of value v arriving in
 // batch, appending an empty one when none fits. The pointer stays valid until c receives a
 // new parcel, which happens only here.
-func (g *gregory) receivingParcel(c int32, v int64, batch int32) *parcel {
+func (g *gregory) receivingParcel(c int32, v int64, batch int32) *gregParcel {
 	pile := g.piles[c]
 	if g.mergeAnyBatch {
 		for k := range pile {
@@ -215,7 +216,7 @@ func (g *gregory) receivingParcel(c int32, v int64, batch int32) *parcel {
 	} else if k := len(pile) - 1; k >= 0 && pile[k].value == v && pile[k].batch == batch {
 		return &pile[k]
 	}
-	g.piles[c] = append(pile, parcel{value: v, batch: batch})
+	g.piles[c] = append(pile, gregParcel{value: v, batch: batch})
 	return &g.piles[c][len(g.piles[c])-1]
 }
 
@@ -230,9 +231,9 @@ func (g *gregory) hopeful() []int {
 	return out
 }
 
-// decimals returns votes as Decimals of the given scale, withdrawn and excluded candidates
+// gregDecimals returns votes as Decimals of the given scale, withdrawn and excluded candidates
 // included with whatever they still hold.
-func decimals(votes []int64, scale int) []Decimal {
+func gregDecimals(votes []int64, scale int) []Decimal {
 	out := make([]Decimal, len(votes))
 	for c, v := range votes {
 		out[c] = Decimal{Units: v, Scale: scale}
@@ -240,22 +241,22 @@ func decimals(votes []int64, scale int) []Decimal {
 	return out
 }
 
-// mulDiv returns floor(a*b/c) for non-negative a, b and positive c with a*b/c < 2^63, without
+// gregMulDiv returns floor(a*b/c) for non-negative a, b and positive c with a*b/c < 2^63, without
 // overflowing on the product: 5-decimal values times a large electorate exceed int64.
-func mulDiv(a, b, c int64) int64 {
+func gregMulDiv(a, b, c int64) int64 {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	q, _ := bits.Div64(hi, lo, uint64(c))
 	return int64(q)
 }
 
-// narrowByHistory breaks a tie among tied candidates by their votes at earlier rounds:
+// gregNarrow breaks a tie among tied candidates by their votes at earlier rounds:
 // history[r][c] is candidate c's vote at the end of round r. Rounds are visited newest first
 // when backward is set (Scottish STV: "the most recent preceding stage at which they had
 // unequal votes"), oldest first otherwise (ERS97: "the first stage or the earliest point").
 // At each round where the still-tied candidates differ, only those with the lowest (or, with
 // highest, the largest) vote stay tied. It returns the candidates still tied at the end: one
 // when the history decided.
-func narrowByHistory(history [][]int64, tied []int, highest, backward bool) []int {
+func gregNarrow(history [][]int64, tied []int, highest, backward bool) []int {
 	tied = slices.Clone(tied)
 	for k := range history {
 		r := k
@@ -277,9 +278,9 @@ func narrowByHistory(history [][]int64, tied []int, highest, backward bool) []in
 	return tied
 }
 
-// extremes returns the candidates among cands with the lowest (or, with highest, the largest)
+// gregExtremes returns the candidates among cands with the lowest (or, with highest, the largest)
 // value in votes.
-func extremes(votes []int64, cands []int, highest bool) []int {
+func gregExtremes(votes []int64, cands []int, highest bool) []int {
 	var out []int
 	for _, c := range cands {
 		switch {
@@ -294,20 +295,20 @@ func extremes(votes []int64, cands []int, highest bool) []int {
 	return out
 }
 
-// tieRule breaks the ties of a Gregory count: first by the votes of earlier rounds, as the
+// gregTies breaks the ties of a Gregory count: first by the votes of earlier rounds, as the
 // method's rules say, then by the seed.
-type tieRule struct {
+type gregTies struct {
 	tb       TieBreaker
 	backward bool   // look at the most recent earlier round first (Scottish) or the first (ERS97)
 	name     string // Tie.Rule recorded when the history decides
 }
 
 // pick chooses one of tied (lowest or highest vote) for purpose at round, recording the tie.
-func (t tieRule) pick(history [][]int64, tied []int, highest bool, round int, purpose string, res *Result) int {
+func (t gregTies) pick(history [][]int64, tied []int, highest bool, round int, purpose string, res *Result) int {
 	if len(tied) == 1 {
 		return tied[0]
 	}
-	left := narrowByHistory(history, tied, highest, t.backward)
+	left := gregNarrow(history, tied, highest, t.backward)
 	if len(left) == 1 {
 		sorted := slices.Sorted(slices.Values(tied))
 		res.Ties = append(res.Ties, Tie{Round: round, Tied: sorted, Rule: t.name, Chosen: left[0], Purpose: purpose})
@@ -321,25 +322,15 @@ func (t tieRule) pick(history [][]int64, tied []int, highest bool, round int, pu
 // order sorts cands by decreasing vote; candidates with equal votes are put in order by pick
 // (purpose "order"), so that the order of election, which decides who takes the full terms,
 // is never left to chance silently.
-func (t tieRule) order(history [][]int64, votes []int64, cands []int, round int, res *Result) []int {
+func (t gregTies) order(history [][]int64, votes []int64, cands []int, round int, res *Result) []int {
 	cands = slices.Clone(cands)
-	slices.SortStableFunc(cands, func(a, b int) int { return cmpInt64(votes[b], votes[a]) })
+	slices.SortStableFunc(cands, func(a, b int) int { return cmp.Compare(votes[b], votes[a]) })
 	out := make([]int, 0, len(cands))
 	for len(cands) > 0 {
-		same := extremes(votes, cands, true)
+		same := gregExtremes(votes, cands, true)
 		c := t.pick(history, same, true, round, "order", res)
 		out = append(out, c)
 		cands = slices.DeleteFunc(cands, func(x int) bool { return x == c })
 	}
 	return out
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
