@@ -103,8 +103,10 @@ type Round struct {
 	Subjects []int
 	// Votes holds each candidate's total at the end of the round, indexed like Candidates.
 	Votes []Decimal
-	// NonTransferable is the total of votes that could not be transferred (exhausted), plus
-	// any loss to rounding, at the end of the round.
+	// NonTransferable is the total of votes that could not be transferred (exhausted ballots)
+	// at the end of the round, as each method's rules report it: Scottish STV counts only
+	// exhausted papers (its truncation losses are listed in Result.Notes), ERS97 and Meek include
+	// rounding losses, as their count sheets do.
 	NonTransferable Decimal
 	// Elected and Excluded are the candidates elected or excluded in this round.
 	Elected  []int
