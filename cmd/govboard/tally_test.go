@@ -189,3 +189,42 @@ func TestTallyAberdeen(t *testing.T) {
 		}
 	}
 }
+
+// benchFile writes a generated election of one line per voter to a temporary BLT file.
+func benchFile(b *testing.B, ballots, candidates, seats int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "bench.blt")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tallytest.WriteBLT(f, tallytest.Generate(1, ballots, candidates, seats)); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkTally measures `govboard tally --format json` in-process, reading included, on
+// the docs/BENCHMARKS.md elections (run with -benchtime 3x; add -cpuprofile to see where the
+// time goes).
+func BenchmarkTally(b *testing.B) {
+	for _, bc := range []struct {
+		name                       string
+		ballots, candidates, seats int
+	}{{"1Mx20x10", 1_000_000, 20, 10}, {"100kx50x10", 100_000, 50, 10}} {
+		path := benchFile(b, bc.ballots, bc.candidates, bc.seats)
+		for _, method := range []string{"scottish", "meek"} {
+			b.Run(method+"/"+bc.name, func(b *testing.B) {
+				for b.Loop() {
+					var out, errb bytes.Buffer
+					if code := run([]string{"tally", "--method", method, "--format", "json", path}, nil, &out, &errb); code != 0 {
+						b.Fatalf("exit %d: %s", code, errb.String())
+					}
+				}
+			})
+		}
+	}
+}

@@ -55,10 +55,22 @@ func NewBallotBuilder(n int, mode MergeMode) *BallotBuilder {
 
 // Grow reserves room for about ballots more ballots holding marks marks in all.
 func (bb *BallotBuilder) Grow(ballots, marks int) {
-	bb.b.weight = slices.Grow(bb.b.weight, ballots)
-	bb.b.start = slices.Grow(bb.b.start, ballots)
-	bb.b.cand = slices.Grow(bb.b.cand, marks)
-	bb.b.value = slices.Grow(bb.b.value, marks)
+	bb.b.weight = reserve(bb.b.weight, ballots)
+	bb.b.start = reserve(bb.b.start, ballots)
+	bb.b.cand = reserve(bb.b.cand, marks)
+	bb.b.value = reserve(bb.b.value, marks)
+}
+
+// reserve is slices.Grow without clearing the new room: slices.Grow writes zeros over all of
+// it (touching every page of a generous guess), while make takes fresh, already zero pages
+// from the system, so room that is never used costs no memory.
+func reserve[E any](s []E, n int) []E {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	ns := make([]E, len(s), len(s)+n)
+	copy(ns, s)
+	return ns
 }
 
 // Marked reports whether candidate c (0-based) is already on the ballot being built.
@@ -101,15 +113,16 @@ func (bb *BallotBuilder) AddBallot(weight int64, cands, values []int32) error {
 	if len(bb.b.cand)+len(cands) > math.MaxInt32 {
 		return invalidf("too many marks (more than %d)", math.MaxInt32)
 	}
-	for _, c := range cands {
+	// Element by element: ballots are short, and a call to memmove per ballot costs more.
+	for k, c := range cands {
 		if c < 0 || int(c) >= bb.n || bb.stamp[c] == bb.serial {
-			bb.nextSerial()
+			bb.Discard()
 			return invalidf("candidate index %d is out of range or twice on one ballot", c)
 		}
 		bb.stamp[c] = bb.serial
+		bb.b.cand = append(bb.b.cand, c)
+		bb.b.value = append(bb.b.value, values[k])
 	}
-	bb.b.cand = append(bb.b.cand, cands...)
-	bb.b.value = append(bb.b.value, values...)
 	return bb.End(weight)
 }
 
