@@ -22,6 +22,12 @@ import (
 // the tied candidates had different votes (the lowest there is excluded; with three or more,
 // the search goes on among those still tied), and otherwise by the TieBreaker.
 
+// irvNote is the rule summary every IRV result carries.
+const irvNote = "Instant runoff: the fewest votes excluded one at a time until a candidate has more than " +
+	"half of the continuing votes; a ballot is exhausted at its first overvote (equal rankings); " +
+	"ties for exclusion go to the most recent earlier round where the tied candidates differed, " +
+	"then to the tie-break seed."
+
 type irvCount struct {
 	e   *Election
 	tb  TieBreaker
@@ -59,6 +65,7 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 	for m.winner() < 0 && m.left() > 0 {
 		m.excludeLowest()
 	}
+	m.res.Notes = append(m.res.Notes, irvNote)
 	return m.res, nil
 }
 
@@ -154,7 +161,11 @@ func (m *irvCount) excludeLowest() {
 	}
 	m.pile[low] = -1
 	m.res.Excluded = append(m.res.Excluded, low)
-	action := fmt.Sprintf("Excluded: %s (%d votes, the fewest)%s", m.e.Candidates[low].Name, lowVotes, note)
+	unit := "votes"
+	if lowVotes == 1 {
+		unit = "vote"
+	}
+	action := fmt.Sprintf("Excluded: %s (%d %s, the fewest)%s", m.e.Candidates[low].Name, lowVotes, unit, note)
 	m.record(RoundExclusion, action, []int{low})
 }
 

@@ -35,6 +35,12 @@ import (
 // for their affiliation is full is excluded instead, their votes go on, and the pass-over is
 // recorded.
 
+// meekNote is the rule summary every Meek result carries.
+const meekNote = "Meek STV, New Zealand fixed-point style as in Droop (fixed, precision 9, omega 6): " +
+	"9-decimal arithmetic rounded down, keep values rounded up, quota = votes held/(seats+1) + 0.000000001 " +
+	"recomputed each iteration, surplus tolerance 0.000001, certain losers excluded in batches; " +
+	"candidates within the surplus of the lowest are tied for exclusion and the tie-break seed decides."
+
 const (
 	meekScale       = 9
 	meekOne   int64 = 1_000_000_000 // 1 in units of 10^-9
@@ -104,6 +110,7 @@ func countMeek(e *Election, opts Options) (*Result, error) {
 	}
 	m.trie = trie
 	m.run()
+	m.res.Notes = append(m.res.Notes, meekNote)
 	return m.res, nil
 }
 
@@ -350,9 +357,8 @@ func (m *meekCount) finish() {
 	for _, c := range excluded {
 		m.trie.exclude(c)
 	}
-	for _, c := range elected {
-		m.trie.elect(c)
-	}
+	// The candidates elected here keep their whole value (keep value 1), so their ballots need
+	// not be extended past them for this last distribution.
 	m.distribute()
 	var parts []string
 	if len(elected) > 0 {
@@ -397,9 +403,20 @@ func (m *meekCount) candidates(s meekStatus) []int {
 	return out
 }
 
+// stageAction describes a stage for the report, with the keep values that produced its totals
+// so that an auditor can recompute them.
 func (m *meekCount) stageAction(stop string, elected, passed []int) string {
-	s := fmt.Sprintf("Stage %d, %d iteration(s), quota %s, surplus %s: ",
+	s := fmt.Sprintf("Stage %d, %d iteration(s), quota %s, surplus %s",
 		m.stages, m.iters, meekDec(m.quota), meekDec(m.surplus))
+	var keep []string
+	for c, st := range m.status {
+		if st == meekElected && !slices.Contains(elected, c) {
+			keep = append(keep, m.e.Candidates[c].Name+" "+meekDec(m.kf[c]).String())
+		}
+	}
+	if len(keep) > 0 {
+		s += ", keep values " + strings.Join(keep, ", ")
+	}
 	switch stop {
 	case meekStopElected:
 		var parts []string
@@ -407,15 +424,15 @@ func (m *meekCount) stageAction(stop string, elected, passed []int) string {
 			parts = append(parts, "elected "+m.names(elected))
 		}
 		if len(passed) > 0 {
-			parts = append(parts, "reached the quota but passed over (affiliation cap) "+m.names(passed))
+			parts = append(parts, "reached the quota but passed over (affiliation cap): "+m.names(passed))
 		}
-		return s + strings.Join(parts, "; ")
+		return s + ": " + strings.Join(parts, "; ")
 	case meekStopOmega:
-		return s + "surplus within tolerance 0.000001000"
+		return s + ": surplus within the tolerance 0.000001000"
 	case meekStopStable:
-		return s + "surplus no longer decreasing"
+		return s + ": surplus no longer decreasing"
 	}
-	return s + "certain losers found"
+	return s + ": certain losers found"
 }
 
 func (m *meekCount) names(cs []int) string {
