@@ -103,6 +103,7 @@ func TestConformanceMeek(t *testing.T) {
 			c.ReadJSON(t, "refs/droop-meek.json", &ref)
 			opts := tally.Options{Seed: []byte("conformance")}
 			if c.Expected["tie_dependent"] == true {
+				checkTieAnySeed(t, c, ref)
 				opts.Seed = seedMatchingDroop(t, c, ref)
 			}
 			res, err := tally.Count("meek", c.Election, opts)
@@ -140,6 +141,45 @@ func TestConformanceMeek(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkTieAnySeed counts a tie-dependent case with several seeds: each time the tie must be
+// recorded between the candidates Droop found tied, the one excluded must not be elected, and
+// every expected winner outside the tie must be elected.
+func checkTieAnySeed(t *testing.T, c tallytest.Case, ref droopRun) {
+	t.Helper()
+	var tied []string
+	for _, ev := range ref.Rounds {
+		if ev.Tag == "tie" {
+			_, list, _ := strings.Cut(ev.Msg, "[")
+			list, _, _ = strings.Cut(list, "]")
+			tied = strings.Split(list, ", ")
+			break
+		}
+	}
+	slices.Sort(tied)
+	names := tallytest.Names(c.Election)
+	for k := range 8 {
+		res, err := tally.Count("meek", c.Election, tally.Options{Seed: []byte(fmt.Sprint("any-", k))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Ties) == 0 || res.Ties[0].Purpose != "exclude" {
+			t.Fatalf("seed %d: ties %+v, want an exclusion tie", k, res.Ties)
+		}
+		if got := namesOf(names, res.Ties[0].Tied); !slices.Equal(got, tied) {
+			t.Errorf("seed %d: tied %v, want %v", k, got, tied)
+		}
+		elected := namesOf(names, res.Elected)
+		if slices.Contains(res.Elected, res.Ties[0].Chosen) {
+			t.Errorf("seed %d: %s was excluded by the tie but elected", k, names[res.Ties[0].Chosen])
+		}
+		for _, w := range c.Strings("elected") {
+			if !slices.Contains(tied, w) && !slices.Contains(elected, w) {
+				t.Errorf("seed %d: %s not elected (%v)", k, w, elected)
+			}
+		}
 	}
 }
 
