@@ -191,6 +191,42 @@ func TestMeekEqualRankStopAndSeedTie(t *testing.T) {
 	}
 }
 
+// TestMeekSurplusTie: in testdata/tally/meek/surplus-tie.blt (2 seats; 9 "C D", 4 "A", 6 "B A",
+// 9 "C") C is elected at once, A is excluded as a certain loser, and stage 3 ends with the
+// surplus 0.000000954 (C 6.000001146 over the quota 6.000000192) below the tolerance, with
+// B 6.000000000 and D 5.999999427. D is lowest but B is only 0.000000573 above, less than the
+// surplus that iterating could still move: as in Droop (and Algorithm 123), they are tied, and
+// the seed, not the 0.000000573, decides who is excluded; the other takes the second seat.
+func TestMeekSurplusTie(t *testing.T) {
+	e := readTestBLT(t, "meek", "surplus-tie.blt")
+	const b, c, d = 1, 2, 3
+	outcomes := map[int]bool{}
+	for k := range 16 {
+		res := countOrFatal(t, "meek", e, tally.Options{Seed: []byte{byte(k)}})
+		if len(res.Ties) != 1 {
+			t.Fatalf("seed %d: ties %+v, want one", k, res.Ties)
+		}
+		tie := res.Ties[0]
+		if diff := cmp.Diff([]int{b, d}, tie.Tied); diff != "" || tie.Rule != "seed" || tie.Purpose != "exclude" {
+			t.Fatalf("seed %d: tie %+v, want B and D tied for exclusion by seed", k, tie)
+		}
+		before := res.Rounds[tie.Round-2]
+		surplus := before.Votes[c].Units - before.Quota.Units
+		gap := before.Votes[b].Units - before.Votes[d].Units
+		if gap <= 0 || gap > surplus || before.Votes[c].String() != "6.000001146" {
+			t.Errorf("seed %d: round %d: B−D = %d units, surplus %d units; want 0 < gap ≤ surplus", k, before.Number, gap, surplus)
+		}
+		other := b + d - tie.Chosen
+		if diff := cmp.Diff([]int{c, other}, res.Elected); diff != "" {
+			t.Errorf("seed %d: elected (-want +got):\n%s", k, diff)
+		}
+		outcomes[tie.Chosen] = true
+	}
+	if len(outcomes) != 2 {
+		t.Errorf("16 seeds always excluded %v", outcomes)
+	}
+}
+
 // TestMeekAffiliationCap follows testdata/tally/meek/affiliation-cap.blt by hand, with A and B
 // of affiliation X, C of Y, D of Z and a cap of one seat per affiliation. 2 seats, 15 ballots:
 // 6 "A B", 4 "B C", 3 "C", 2 "D".
