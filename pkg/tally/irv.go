@@ -6,28 +6,14 @@ import (
 	"strings"
 )
 
-// Instant-runoff voting elects one candidate: every ballot counts for its highest-ranked
-// continuing candidate, and the candidate with the fewest votes is excluded, one at a time,
-// until a candidate holds more than half of the votes of the continuing candidates (or is the
-// last one left). Totals are whole ballots.
-//
-// Ballot rules, as US IRV counts apply them (DESIGN.md §5, conformance README):
-//   - a skipped or withdrawn candidate is passed over;
-//   - equal rankings are an overvote: when a ballot reaches a level with two or more candidates
-//     it is exhausted there (the ballot is "cut at its first overvote"), whether or not those
-//     candidates are still continuing;
-//   - exhausted ballots are reported as NonTransferable.
-//
-// A tie for the fewest votes is broken by the votes at the most recent earlier round at which
-// the tied candidates had different votes (the lowest there is excluded; with three or more,
-// the search goes on among those still tied), and otherwise by the TieBreaker.
-
 // irvNote is the rule summary every IRV result carries.
 const irvNote = "Instant runoff: the fewest votes excluded one at a time until a candidate has more than " +
 	"half of the continuing votes; a ballot is exhausted at its first overvote (equal rankings); " +
 	"ties for exclusion go to the most recent earlier round where the tied candidates differed, " +
 	"then to the tie-break seed."
 
+// irvCount is the state of one IRV count: each ballot sits on the pile of the candidate it
+// counts for, so that an exclusion only reads the excluded candidate's ballots.
 type irvCount struct {
 	e   *Election
 	tb  TieBreaker
@@ -43,6 +29,21 @@ type irvCount struct {
 	pile []int32 // first ballot counting for each candidate, -1 when none
 }
 
+// countIRV counts by instant-runoff voting, which elects one candidate: every ballot counts for
+// its highest-ranked continuing candidate, and the candidate with the fewest votes is excluded,
+// one at a time, until a candidate holds more than half of the votes of the continuing
+// candidates (or is the last one left). Totals are whole ballots.
+//
+// Ballot rules, as US IRV counts apply them (DESIGN.md §5, conformance README):
+//   - a skipped or withdrawn candidate is passed over;
+//   - equal rankings are an overvote: when a ballot reaches a level with two or more candidates
+//     it is exhausted there (the ballot is "cut at its first overvote"), whether or not those
+//     candidates are still continuing;
+//   - exhausted ballots are reported as NonTransferable.
+//
+// A tie for the fewest votes is broken by the votes at the most recent earlier round at which
+// the tied candidates had different votes (the lowest there is excluded; with three or more,
+// the search goes on among those still tied), and otherwise by the TieBreaker.
 func countIRV(e *Election, opts Options) (*Result, error) {
 	if e.Seats != 1 {
 		return nil, invalidf("irv elects exactly one candidate, not %d (use meek or scottish for several seats)", e.Seats)

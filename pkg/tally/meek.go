@@ -9,32 +9,6 @@ import (
 	"strings"
 )
 
-// Meek STV (Hill, Wichmann & Woodall 1987, Algorithm 123) in the New Zealand fixed-point style
-// that Droop (rule "meek", arithmetic=fixed, precision=9, omega=6) and stv-rs call fixed9:
-//
-//   - every value is an integer number of units of 10^-9; products and quotients round down,
-//     except the keep value update kf ← ⌈⌈kf·quota⌉ / votes⌉, which rounds up twice;
-//   - the quota is recomputed at every iteration from the votes held by hopeful and elected
-//     candidates: ⌊votes / (seats+1)⌋ + 10^-9, and a candidate is elected when votes ≥ quota;
-//   - a stage iterates until someone is elected, the total surplus is ≤ 10^-6 (omega), the
-//     surplus stops decreasing (fixed-point arithmetic can keep it from reaching omega), or a
-//     batch of certain losers appears (Droop's defeat_batch=safe: the lowest candidates whose
-//     votes together with the surplus stay below the next candidate, leaving enough hopefuls);
-//   - otherwise the lowest hopeful is excluded. Candidates whose votes are within the total
-//     surplus of the lowest count as tied with it (the surplus says how far the votes may
-//     still move), as in Droop; such a tie is decided by the TieBreaker (Droop takes the first
-//     in ballot order, which would favour candidates by their position on the ballot paper).
-//
-// Equal rankings follow Droop and stv-rs exactly, quirks included: at a level of equally
-// ranked candidates the value is split equally among those not excluded, each keeps its share
-// times its keep value, and what each passes on goes down the rest of the ballot separately; a
-// level whose candidates are all excluded stops the ballot. Strict ballots skip excluded
-// candidates as usual.
-//
-// Affiliation cap: a candidate who reaches the quota (or is left to fill a seat) while the cap
-// for their affiliation is full is excluded instead, their votes go on, and the pass-over is
-// recorded.
-
 // meekNote is the rule summary every Meek result carries.
 const meekNote = "Meek STV, New Zealand fixed-point style as in Droop (fixed, precision 9, omega 6): " +
 	"9-decimal arithmetic rounded down, keep values rounded up, quota = votes held/(seats+1) + 0.000000001 " +
@@ -65,6 +39,7 @@ const (
 	meekStopBatch   = "batch"
 )
 
+// meekCount is the state of one Meek count.
 type meekCount struct {
 	e      *Election
 	tb     TieBreaker
@@ -85,6 +60,32 @@ type meekCount struct {
 	stages  int
 }
 
+// countMeek counts by Meek STV (Hill, Wichmann & Woodall 1987, Algorithm 123) in the New
+// Zealand fixed-point style that Droop (rule "meek", arithmetic=fixed, precision=9, omega=6)
+// and stv-rs call fixed9:
+//
+//   - every value is an integer number of units of 10^-9; products and quotients round down,
+//     except the keep value update kf ← ⌈⌈kf·quota⌉ / votes⌉, which rounds up twice;
+//   - the quota is recomputed at every iteration from the votes held by hopeful and elected
+//     candidates: ⌊votes / (seats+1)⌋ + 10^-9, and a candidate is elected when votes ≥ quota;
+//   - a stage iterates until someone is elected, the total surplus is ≤ 10^-6 (omega), the
+//     surplus stops decreasing (fixed-point arithmetic can keep it from reaching omega), or a
+//     batch of certain losers appears (Droop's defeat_batch=safe: the lowest candidates whose
+//     votes together with the surplus stay below the next candidate, leaving enough hopefuls);
+//   - otherwise the lowest hopeful is excluded. Candidates whose votes are within the total
+//     surplus of the lowest count as tied with it (the surplus says how far the votes may
+//     still move), as in Droop; such a tie is decided by the TieBreaker (Droop takes the first
+//     in ballot order, which would favour candidates by their position on the ballot paper).
+//
+// Equal rankings follow Droop and stv-rs exactly, quirks included: at a level of equally
+// ranked candidates the value is split equally among those not excluded, each keeps its share
+// times its keep value, and what each passes on goes down the rest of the ballot separately; a
+// level whose candidates are all excluded stops the ballot. Strict ballots skip excluded
+// candidates as usual.
+//
+// Affiliation cap: a candidate who reaches the quota (or is left to fill a seat) while the cap
+// for their affiliation is full is excluded instead, their votes go on, and the pass-over is
+// recorded.
 func countMeek(e *Election, opts Options) (*Result, error) {
 	total := e.Ballots.TotalWeight()
 	if total > math.MaxInt64/meekOne/2 {
