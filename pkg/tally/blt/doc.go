@@ -18,7 +18,8 @@
 // Every error names the line and the reason ("line 17: candidate 9 is not in 1..7"); it is an
 // *Error, matches ErrSyntax and tally.ErrInvalid with errors.Is.
 //
-// Identical ballots are merged by adding their weights, in first-seen order (see
-// tally.BallotBuilder); ballot ids are not kept. Reading parses bytes by hand with no
-// allocation per line: a million-line file reads in a fraction of a second.
+// Read merges identical short ballots (tally.MergeShort) by adding their weights, keeping the
+// first-seen order; ReadWith chooses the merging. Counts are the same either way, since a weight
+// stands for that many identical ballots. Ballot ids are not kept. Reading parses bytes by hand
+// with no allocation per line: a million-line file reads in a fraction of a second.
 package blt
