@@ -79,7 +79,7 @@ func everyKey() (map[string]string, Config) {
 		"http.read_timeout": "1s", "http.write_timeout": "2s", "http.idle_timeout": "3s",
 		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "http.trusted_proxies": "10.0.0.0/8, 192.0.2.7",
 		"db.driver": "postgres",
-		"db.dsn": "host=127.0.0.1 dbname=govboard", "db.auto_migrate": "true", "db.max_open_conns": "7",
+		"db.dsn":    "host=127.0.0.1 dbname=govboard", "db.auto_migrate": "true", "db.max_open_conns": "7",
 		"db.busy_timeout": "9s", "auth.issuer": "iss.example", "auth.audience": "aud.example",
 		"auth.token_ttl": "15m", "auth.algorithm": "HS256", "auth.signing_key_file": "/keys/new.pem",
 		"auth.previous_key_files": "/keys/a.pem, /keys/b.pem", "auth.hmac_secret": strings.Repeat("s", 40),
