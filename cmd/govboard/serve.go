@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -49,8 +51,18 @@ func (m *Main) printWelcome(ctx context.Context, w io.Writer) error {
 	}
 	if !has {
 		fmt.Fprintf(w, "No accounts yet. Create the first admin (password on standard input, at least 12 characters):\n"+
-			"  printf '%%s' 'choose-a-long-password' | govboard admin add-user --email you@example.org --role admin --password-stdin\n")
+			"  printf '%%s' 'choose-a-long-password' | %s admin add-user --email you@example.org --role admin --password-stdin\n",
+			selfCommand())
 	}
 	fmt.Fprintf(w, "Log in: curl -s -X POST %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"you@example.org\",\"password\":\"…\"}'\n", m.URL())
 	return nil
+}
+
+// selfCommand is how the operator runs this program again: "go run ./cmd/govboard" when it was
+// started with go run (a binary in the build cache), "govboard" otherwise.
+func selfCommand() string {
+	if strings.Contains(os.Args[0], "go-build") {
+		return "go run ./cmd/govboard"
+	}
+	return "govboard"
 }
