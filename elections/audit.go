@@ -3,41 +3,59 @@ package elections
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
+)
+
+// The kinds of Actor.
+const (
+	// ActorUser is a signed-in officer, auditor or admin account.
+	ActorUser = "user"
+	// ActorMember is a member signed in with an access code.
+	ActorMember = "member"
+	// ActorCLI is an operator at the govboard command line on the server.
+	ActorCLI = "cli"
+	// ActorSystem is the service acting on its own (scheduled jobs).
+	ActorSystem = "system"
 )
 
 // Actor is who performs an action: a signed-in account, a member, the command line or the
 // service itself. It is recorded in the audit trail with every change.
 type Actor struct {
-	// Kind is "user" (an officer, auditor or admin account), "member", "cli" (an operator at the
-	// command line) or "system" (a background job).
+	// Kind is one of ActorUser, ActorMember, ActorCLI or ActorSystem.
 	Kind string
-	// ID is the account id for kind "user"; 0 otherwise. Members are never named in events
+	// ID is the account id for ActorUser; 0 otherwise. Members are never named in events
 	// that could link them to a ballot.
-	ID   int64
+	ID int64
+	// Role is the role the actor acts in.
 	Role Role
 }
 
-// SystemActor is the service acting on its own (scheduled jobs).
-var SystemActor = Actor{Kind: "system"}
+// SystemActor returns the service acting on its own (scheduled jobs).
+func SystemActor() Actor { return Actor{Kind: ActorSystem} }
 
-// CLIActor is an operator using the govboard command on the server.
-var CLIActor = Actor{Kind: "cli"}
+// CLIActor returns an operator using the govboard command on the server.
+func CLIActor() Actor { return Actor{Kind: ActorCLI} }
 
 // String names the actor in the audit trail, e.g. "user:3", "cli".
 func (a Actor) String() string {
-	if a.Kind == "user" {
-		return "user:" + itoa(a.ID)
+	if a.Kind == ActorUser {
+		return ActorUser + ":" + strconv.FormatInt(a.ID, 10)
 	}
 	return a.Kind
 }
 
 // Event is one entry of the append-only audit trail: what changed, when, by whom.
 type Event struct {
-	ID      int64
-	At      time.Time
-	Actor   string
-	Kind    string
+	// ID orders the trail; it is assigned by the store when the event is appended.
+	ID int64
+	// At is when the change happened, in UTC.
+	At time.Time
+	// Actor names who made the change (Actor.String).
+	Actor string
+	// Kind says what changed, e.g. EventAccountCreated.
+	Kind string
+	// Payload holds the details as JSON; never a password, a code or a voter's choice.
 	Payload json.RawMessage
 }
 
@@ -48,14 +66,19 @@ const (
 
 // EventFilter selects audit events; zero fields do not filter.
 type EventFilter struct {
-	Kind    string
+	// Kind keeps only events of this kind.
+	Kind string
+	// AfterID keeps only events with a larger ID (the next page starts after the last seen).
 	AfterID int64
-	Limit   int
+	// Limit is the most events returned; ListEvents clamps it to 1..MaxEventPage.
+	Limit int
 }
 
 // EventStore keeps the audit trail. Nothing in it is ever updated or deleted.
 type EventStore interface {
+	// AppendEvent records e and sets its ID.
 	AppendEvent(ctx context.Context, e *Event) error
+	// ListEvents returns the events that f selects, in ID order, at most f.Limit of them.
 	ListEvents(ctx context.Context, f EventFilter) ([]Event, error)
 }
 
@@ -80,9 +103,4 @@ func (s *Service) ListEvents(ctx context.Context, f EventFilter) ([]Event, error
 		return nil, Errorf(EINVALID, "after must not be negative")
 	}
 	return s.store.ListEvents(ctx, f)
-}
-
-func itoa(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

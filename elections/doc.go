@@ -8,4 +8,9 @@
 //   - User: an account that signs in with a password: an officer, an auditor or an admin.
 //   - Role: what a caller may do: member (votes), officer (runs elections), auditor (reads
 //     everything but how an identified voter voted), admin (manages accounts and keys).
+//   - Actor: who performs an action (an account, a member, the command line, the service),
+//     as the audit trail records it.
+//   - Event: one entry of the append-only audit trail: what changed, when, by whom.
+//   - Error: a domain error with a stable code (EINVALID, ENOTFOUND, ECONFLICT, …) and a
+//     message safe to show.
 package elections

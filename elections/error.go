@@ -19,7 +19,9 @@ const (
 
 // Error is a domain error with a stable code and a message that is safe to show to the caller.
 type Error struct {
-	Code    string
+	// Code is one of the E* constants.
+	Code string
+	// Message says what is wrong in words safe to show to the caller.
 	Message string
 	// Details are further safe, human-readable problems, e.g. one per invalid field or row.
 	Details []string

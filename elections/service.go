@@ -2,7 +2,6 @@ package elections
 
 import (
 	"context"
-	"errors"
 	"unicode/utf8"
 )
 
@@ -83,9 +82,9 @@ func (s *Service) AddUser(ctx context.Context, actor Actor, email string, role R
 	return u, nil
 }
 
-// errBadLogin is the one error of a failed login, whatever the reason, so that a caller cannot
-// tell an unknown address from a wrong password.
-var errBadLogin = Errorf(EUNAUTHORIZED, "wrong e-mail address or password")
+// badLogin returns the one error of a failed login, whatever the reason, so that a caller
+// cannot tell an unknown address from a wrong password.
+func badLogin() *Error { return Errorf(EUNAUTHORIZED, "wrong e-mail address or password") }
 
 // Authenticate checks an e-mail address and password and returns the account. An unknown
 // address and a wrong password give the same error after the same work.
@@ -93,18 +92,18 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	norm, err := NormalizeEmail(email)
 	if err != nil {
 		_ = s.hasher.Compare(s.dummyHash, password)
-		return nil, errBadLogin
+		return nil, badLogin()
 	}
 	u, err := s.store.UserByEmail(ctx, norm)
 	if ErrorCode(err) == ENOTFOUND {
 		_ = s.hasher.Compare(s.dummyHash, password)
-		return nil, errBadLogin
+		return nil, badLogin()
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.hasher.Compare(u.PasswordHash, password); err != nil {
-		return nil, errBadLogin
+		return nil, badLogin()
 	}
 	return u, nil
 }
@@ -127,6 +126,3 @@ func (s *Service) HasUsers(ctx context.Context) (bool, error) {
 	}
 	return n > 0, nil
 }
-
-// IsBadLogin reports whether err is the failed-login error.
-func IsBadLogin(err error) bool { return errors.Is(err, errBadLogin) }

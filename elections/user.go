@@ -34,20 +34,29 @@ func isAccountRole(r Role) bool {
 
 // User is a password account of an officer, an auditor or an admin.
 type User struct {
-	ID           int64
-	Email        string
-	Role         Role
+	// ID is assigned by the store.
+	ID int64
+	// Email is the normalised (lower-case) address the account signs in with; unique.
+	Email string
+	// Role is officer, auditor or admin.
+	Role Role
+	// PasswordHash is the slow salted hash of the password; never shown to anyone.
 	PasswordHash string
-	CreatedAt    time.Time
+	// CreatedAt is when the account was created, in UTC.
+	CreatedAt time.Time
 }
 
-// UserStore keeps accounts. Email addresses are stored normalised (lower case) and unique:
-// CreateUser returns an ECONFLICT *Error for a taken address.
+// UserStore keeps accounts. Email addresses are stored normalised (lower case) and unique.
 type UserStore interface {
+	// CreateUser stores u and sets its ID; a taken address is an ECONFLICT *Error.
 	CreateUser(ctx context.Context, u *User) error
+	// UserByEmail returns the account with that normalised address, or an ENOTFOUND *Error.
 	UserByEmail(ctx context.Context, email string) (*User, error)
+	// UserByID returns the account with that ID, or an ENOTFOUND *Error.
 	UserByID(ctx context.Context, id int64) (*User, error)
+	// CountUsers returns the number of accounts.
 	CountUsers(ctx context.Context) (int64, error)
+	// ListUsers returns every account, oldest first.
 	ListUsers(ctx context.Context) ([]User, error)
 }
 

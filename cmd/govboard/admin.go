@@ -56,7 +56,7 @@ func newAddUserCmd() *cobra.Command {
 			if err := m.openService(); err != nil {
 				return err
 			}
-			u, err := m.Service.AddUser(cmd.Context(), elections.CLIActor, email, r, pw)
+			u, err := m.Service.AddUser(cmd.Context(), elections.CLIActor(), email, r, pw)
 			if err != nil {
 				return domainError(err)
 			}

@@ -1,0 +1,143 @@
+package electionstest
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/govboard/govboard/elections"
+)
+
+// Store is an in-memory elections.Store for tests of the domain. It is not a second storage
+// engine: HTTP and end-to-end tests use pkg/sqlstore on a real database. Tx runs fn on a copy
+// and keeps it only when fn succeeds, so rollbacks can be tested too.
+type Store struct {
+	mu    sync.Mutex
+	state *storeState
+}
+
+type storeState struct {
+	users  []elections.User
+	events []elections.Event
+}
+
+// NewStore returns an empty Store.
+func NewStore() *Store { return &Store{state: &storeState{}} }
+
+var _ elections.Store = (*Store)(nil)
+
+func (s *storeState) clone() *storeState {
+	return &storeState{users: slices.Clone(s.users), events: slices.Clone(s.events)}
+}
+
+// Tx runs fn on a copy of the state and keeps the copy only when fn returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
+	s.mu.Lock()
+	tx := &Store{state: s.state.clone()}
+	s.mu.Unlock()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = tx.state
+	return nil
+}
+
+// CreateUser stores u with the next ID; a taken address is a conflict.
+func (s *Store) CreateUser(_ context.Context, u *elections.User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.state.users {
+		if o.Email == u.Email {
+			return elections.Errorf(elections.ECONFLICT, "an account with address %s exists", u.Email)
+		}
+	}
+	u.ID = int64(len(s.state.users) + 1)
+	s.state.users = append(s.state.users, *u)
+	return nil
+}
+
+// UserByEmail returns the account with that address.
+func (s *Store) UserByEmail(_ context.Context, email string) (*elections.User, error) {
+	return s.findUser(func(u elections.User) bool { return u.Email == email })
+}
+
+// UserByID returns the account with that ID.
+func (s *Store) UserByID(_ context.Context, id int64) (*elections.User, error) {
+	return s.findUser(func(u elections.User) bool { return u.ID == id })
+}
+
+func (s *Store) findUser(match func(elections.User) bool) (*elections.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := slices.IndexFunc(s.state.users, match); i >= 0 {
+		u := s.state.users[i]
+		return &u, nil
+	}
+	return nil, elections.Errorf(elections.ENOTFOUND, "no such account")
+}
+
+// CountUsers returns the number of accounts.
+func (s *Store) CountUsers(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int64(len(s.state.users)), nil
+}
+
+// ListUsers returns every account in creation order.
+func (s *Store) ListUsers(context.Context) ([]elections.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.state.users), nil
+}
+
+// AppendEvent records e with the next ID.
+func (s *Store) AppendEvent(_ context.Context, e *elections.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e.ID = int64(len(s.state.events) + 1)
+	s.state.events = append(s.state.events, *e)
+	return nil
+}
+
+// ListEvents returns the events f selects, in ID order.
+func (s *Store) ListEvents(_ context.Context, f elections.EventFilter) ([]elections.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []elections.Event
+	for _, e := range s.state.events {
+		if e.ID > f.AfterID && (f.Kind == "" || e.Kind == f.Kind) && len(out) < f.Limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Hasher is a fast elections.PasswordHasher for tests that counts its calls, so tests can check
+// that every failed login does the same work.
+type Hasher struct {
+	mu       sync.Mutex
+	compares int
+}
+
+// Hash returns a reversible stand-in for a hash ("hash:" + password); for tests only.
+func (h *Hasher) Hash(password string) (string, error) { return "hash:" + password, nil }
+
+// Compare checks password against hash and counts the call.
+func (h *Hasher) Compare(hash, password string) error {
+	h.mu.Lock()
+	h.compares++
+	h.mu.Unlock()
+	if hash != "hash:"+password {
+		return elections.Errorf(elections.EUNAUTHORIZED, "mismatch")
+	}
+	return nil
+}
+
+// Compares returns how many times Compare ran.
+func (h *Hasher) Compares() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.compares
+}
