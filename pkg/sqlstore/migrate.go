@@ -182,11 +182,7 @@ func (s *Store) lockHistory(tx *gorm.DB) ([]historyRow, error) {
 	if err := tx.Exec(historyDDL(s.dialect)).Error; err != nil {
 		return nil, fmt.Errorf("sqlstore: create the migration history table: %w", err)
 	}
-	var rows []historyRow
-	if err := tx.Order("version").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("sqlstore: read the migration history: %w", err)
-	}
-	return rows, nil
+	return s.readHistory(tx)
 }
 
 // Pending returns the migrations not yet applied, in version order. It fails with
@@ -197,7 +193,7 @@ func (s *Store) Pending(ctx context.Context) ([]Migration, error) {
 	if err != nil {
 		return nil, err
 	}
-	history, err := s.history(ctx)
+	history, err := s.readHistory(s.db.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -235,9 +231,10 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 		ErrSchemaBehind, len(pending), plural, strings.Join(names, ", "))
 }
 
-// history returns the rows of the history table, none when the table does not exist yet.
-func (s *Store) history(ctx context.Context) ([]historyRow, error) {
-	db := s.db.WithContext(ctx)
+// readHistory returns the rows of the history table in version order, none when the table
+// does not exist yet. It is the one reader of the history: Pending reads it outside a
+// transaction, Migrate inside its locked one.
+func (s *Store) readHistory(db *gorm.DB) ([]historyRow, error) {
 	query := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
 	if s.dialect == DriverPostgres {
 		query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"

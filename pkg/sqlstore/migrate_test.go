@@ -282,3 +282,51 @@ func TestConcurrentMigrators(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryReaders checks the one history reader through both of its callers: Pending's
+// (no table yet means no history, and reading creates nothing) and Migrate's under the lock
+// (which creates the table), both in version order even when the rows were stored out of order.
+func TestHistoryReaders(t *testing.T) {
+	sqlstoretest.EachEngine(t, func(t *testing.T, opts sqlstore.Options) {
+		ctx := context.Background()
+		s := sqlstoretest.OpenOptions(t, opts)
+		readers := map[string]func(context.Context, *sqlstore.Store) ([]sqlstore.Migration, error){
+			"unlocked": sqlstore.History, "locked": sqlstore.LockedHistory,
+		}
+		if got, err := sqlstore.History(ctx, s); err != nil || len(got) != 0 {
+			t.Fatalf("History on an empty database = %v, %v; want none", got, err)
+		}
+		if hasTable(t, s, "schema_migrations") {
+			t.Fatal("reading the history outside Migrate created the history table")
+		}
+		if got, err := sqlstore.LockedHistory(ctx, s); err != nil || len(got) != 0 {
+			t.Fatalf("LockedHistory on an empty database = %v, %v; want none", got, err)
+		}
+		if !hasTable(t, s, "schema_migrations") {
+			t.Fatal("reading the history under the migration lock did not create the history table")
+		}
+		want, err := s.Migrate(ctx)
+		if err != nil || len(want) < 2 {
+			t.Fatalf("Migrate = %v, %v; want at least two migrations", want, err)
+		}
+		db := sqlstore.GormDB(s)
+		for _, q := range []string{ // store the first row last
+			"CREATE TABLE first_row AS SELECT * FROM schema_migrations WHERE version = 1",
+			"DELETE FROM schema_migrations WHERE version = 1",
+			"INSERT INTO schema_migrations SELECT * FROM first_row",
+		} {
+			if err := db.Exec(q).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		for name, read := range readers {
+			got, err := read(ctx, s)
+			if err != nil {
+				t.Fatalf("%s history: %v", name, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s history (-want +got):\n%s", name, diff)
+			}
+		}
+	})
+}

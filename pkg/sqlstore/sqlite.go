@@ -24,12 +24,12 @@ func sqliteDialector(opts Options) (gorm.Dialector, error) {
 	path := opts.DSN
 	switch {
 	case path == "":
-		return nil, errors.New("sqlstore: the sqlite driver needs a database file path")
+		return nil, fmt.Errorf("%w: the sqlite driver needs a database file path", ErrNoDSN)
 	case strings.Contains(path, ":memory:") || strings.HasPrefix(path, "file:"):
 		// An in-memory database is private to one connection of the pool.
-		return nil, fmt.Errorf("sqlstore: sqlite DSN %q: give a file path, not an in-memory or URI database", path)
+		return nil, fmt.Errorf("%w, not an in-memory or URI database: %q", ErrBadSQLitePath, path)
 	case strings.ContainsAny(path, "?#"):
-		return nil, fmt.Errorf("sqlstore: sqlite DSN %q: give a plain file path; govboard sets the pragmas itself", path)
+		return nil, fmt.Errorf("%w without a query string (govboard sets the pragmas itself): %q", ErrBadSQLitePath, path)
 	}
 	if err := createDatabaseFile(path); err != nil {
 		return nil, err

@@ -34,6 +34,19 @@ const (
 	DefaultSlowThreshold = 200 * time.Millisecond
 )
 
+// Errors Open wraps when its options are refused before any connection is made, to be told
+// apart with errors.Is.
+var (
+	// ErrUnknownDriver means Options.Driver is neither DriverSQLite nor DriverPostgres.
+	ErrUnknownDriver = errors.New("sqlstore: unknown driver (want sqlite or postgres)")
+	// ErrNoDSN means Options.DSN is empty.
+	ErrNoDSN = errors.New("sqlstore: no DSN given")
+	// ErrBadSQLitePath means the SQLite DSN is not a plain file path: an in-memory database
+	// (private to one connection of the pool), a file: URI, or a path with a query string
+	// (Open sets the pragmas itself).
+	ErrBadSQLitePath = errors.New("sqlstore: the sqlite DSN must be a plain file path")
+)
+
 // Options configure Open.
 type Options struct {
 	// Driver is DriverSQLite or DriverPostgres.
@@ -83,11 +96,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		dialector = d
 	case DriverPostgres:
 		if opts.DSN == "" {
-			return nil, errors.New("sqlstore: the postgres driver needs a DSN")
+			return nil, fmt.Errorf("%w: the postgres driver needs a connection string", ErrNoDSN)
 		}
 		dialector = postgres.Open(opts.DSN)
 	default:
-		return nil, fmt.Errorf("sqlstore: unknown driver %q (sqlite or postgres)", opts.Driver)
+		return nil, fmt.Errorf("%w: %q", ErrUnknownDriver, opts.Driver)
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:               newGormLogger(opts.Logger, opts.SlowThreshold),

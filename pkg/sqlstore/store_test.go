@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -82,29 +83,44 @@ func TestForeignKeysEnforced(t *testing.T) {
 	})
 }
 
+// TestOpenRefuses checks that each refusal comes from the check meant to make it, not from a
+// later one: a DSN such as ":memory:" that slipped through would still fail the pragma check.
 func TestOpenRefuses(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
 		name string
 		opts sqlstore.Options
+		want error
 	}{
-		{"unknown driver", sqlstore.Options{Driver: "mysql", DSN: "x"}},
-		{"no driver", sqlstore.Options{DSN: filepath.Join(dir, "a.db")}},
-		{"sqlite without path", sqlstore.Options{Driver: sqlstore.DriverSQLite}},
-		{"sqlite in memory", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: ":memory:"}},
-		{"sqlite URI", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: "file:x.db?mode=memory"}},
-		{"sqlite own pragmas", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: filepath.Join(dir, "b.db") + "?_foreign_keys=off"}},
-		{"postgres without DSN", sqlstore.Options{Driver: sqlstore.DriverPostgres}},
-		{"postgres unreachable", sqlstore.Options{Driver: sqlstore.DriverPostgres, DSN: "host=127.0.0.1 port=1 user=x dbname=x sslmode=disable connect_timeout=2"}},
+		{"unknown driver", sqlstore.Options{Driver: "mysql", DSN: "x"}, sqlstore.ErrUnknownDriver},
+		{"no driver", sqlstore.Options{DSN: filepath.Join(dir, "a.db")}, sqlstore.ErrUnknownDriver},
+		{"sqlite without path", sqlstore.Options{Driver: sqlstore.DriverSQLite}, sqlstore.ErrNoDSN},
+		{"sqlite in memory", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: ":memory:"}, sqlstore.ErrBadSQLitePath},
+		{"sqlite in memory, named", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: filepath.Join(dir, ":memory:")}, sqlstore.ErrBadSQLitePath},
+		{"sqlite URI", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: "file:" + filepath.Join(dir, "x.db")}, sqlstore.ErrBadSQLitePath},
+		{"sqlite own pragmas", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: filepath.Join(dir, "b.db") + "?_foreign_keys=off"}, sqlstore.ErrBadSQLitePath},
+		{"sqlite fragment", sqlstore.Options{Driver: sqlstore.DriverSQLite, DSN: filepath.Join(dir, "c.db") + "#x"}, sqlstore.ErrBadSQLitePath},
+		{"postgres without DSN", sqlstore.Options{Driver: sqlstore.DriverPostgres}, sqlstore.ErrNoDSN},
+		{"postgres unreachable", sqlstore.Options{Driver: sqlstore.DriverPostgres, DSN: "host=127.0.0.1 port=1 user=x dbname=x sslmode=disable connect_timeout=2"}, syscall.ECONNREFUSED},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := sqlstore.Open(context.Background(), tt.opts)
 			if err == nil {
 				s.Close()
-				t.Fatalf("Open(%+v) succeeded, want an error", tt.opts)
+				t.Fatalf("Open(%+v) succeeded, want %v", tt.opts, tt.want)
+			}
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Open(%+v) = %v, want an error wrapping %v", tt.opts, err, tt.want)
 			}
 		})
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("a refused Open left %s behind", e.Name())
 	}
 }
 
