@@ -52,6 +52,10 @@ type HTTP struct {
 	PublicURL string
 	// ReadTimeout, WriteTimeout and IdleTimeout are the http.Server timeouts.
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// RequestTimeout bounds the handling of one request. It is shorter than WriteTimeout, so
+	// that the 503 problem sent when it expires reaches the client before the server's write
+	// deadline cuts the connection.
+	RequestTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown on SIGINT/SIGTERM.
 	ShutdownTimeout time.Duration
 	// BodyLimit is the largest accepted request body, in bytes.
@@ -67,7 +71,9 @@ type DB struct {
 	// Driver is DriverSQLite or DriverPostgres.
 	Driver string
 	// DSN is the data source: a file path for SQLite (default <DataDir>/govboard.db), a
-	// connection string for PostgreSQL. It may contain a password: do not log it.
+	// connection string for PostgreSQL. It may contain a password: DB's String, GoString and
+	// MarshalJSON methods show it through RedactDSN, so printing or logging a DB or a Config
+	// never shows the password, but the plain DSN field itself must not be logged.
 	DSN string
 	// AutoMigrate applies pending migrations at start (default true for SQLite, false for
 	// PostgreSQL, where `govboard migrate` is run deliberately).

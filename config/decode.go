@@ -28,6 +28,7 @@ func (d *decoder) config() Config {
 			PublicURL:       d.str("http.public_url"),
 			ReadTimeout:     d.duration("http.read_timeout"),
 			WriteTimeout:    d.duration("http.write_timeout"),
+			RequestTimeout:  d.duration("http.request_timeout"),
 			IdleTimeout:     d.duration("http.idle_timeout"),
 			ShutdownTimeout: d.duration("http.shutdown_timeout"),
 			BodyLimit:       d.size("http.body_limit"),
@@ -47,7 +48,7 @@ func (d *decoder) config() Config {
 			Algorithm:        canonical(d.str("auth.algorithm"), AlgEdDSA, AlgHS256),
 			SigningKeyFile:   d.str("auth.signing_key_file"),
 			PreviousKeyFiles: d.list("auth.previous_key_files"),
-			HMACSecret:       Secret(d.str("auth.hmac_secret")),
+			HMACSecret:       Secret(d.exact("auth.hmac_secret")),
 			LoginRate:        d.integer("auth.login_rate"),
 			LoginBurst:       d.integer("auth.login_burst"),
 			BcryptCost:       d.integer("auth.bcrypt_cost"),
@@ -66,7 +67,7 @@ func (d *decoder) fail(key string, raw any, want string) {
 	}
 	d.failed[key] = true
 	shown := fmt.Sprintf("%v", raw)
-	if key == "auth.hmac_secret" {
+	if key == "auth.hmac_secret" || key == "db.dsn" { // a DSN may hold a password
 		shown = redacted
 	}
 	d.problems = append(d.problems, Problem{Key: key, Source: d.src[key],
@@ -81,6 +82,21 @@ func (d *decoder) str(key string) string {
 		return ""
 	case string:
 		return strings.TrimSpace(x)
+	default:
+		d.fail(key, x, "a string (quote it in YAML)")
+		return ""
+	}
+}
+
+// exact reads a string like str, but as it is, without trimming spaces: for a secret, where a
+// stray space is either meant or a mistake to be reported (see checkAuth), never to be
+// silently changed.
+func (d *decoder) exact(key string) string {
+	switch x := d.v.Get(key).(type) {
+	case nil:
+		return ""
+	case string:
+		return x
 	default:
 		d.fail(key, x, "a string (quote it in YAML)")
 		return ""

@@ -38,6 +38,7 @@ func settings() []setting {
 		{key: "http.public_url", def: ""},
 		{key: "http.read_timeout", def: "15s"},
 		{key: "http.write_timeout", def: "30s"},
+		{key: "http.request_timeout", def: "25s"},
 		{key: "http.idle_timeout", def: "60s"},
 		{key: "http.shutdown_timeout", def: "15s"},
 		{key: "http.body_limit", def: "1MB"},

@@ -127,21 +127,26 @@ func givenFlag(fs *pflag.FlagSet, name string) *pflag.Flag {
 }
 
 // readFile merges the YAML file at path into v and returns a problem for each key in the file
-// that govboard does not know.
+// that govboard does not know. The file is parsed once, into a viper instance of its own so
+// that its keys can be listed apart from the defaults already in v.
 func readFile(v *viper.Viper, path string) ([]Problem, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
-	fileOnly := viper.New()
-	fileOnly.SetConfigType("yaml")
-	if err := fileOnly.ReadConfig(bytes.NewReader(data)); err != nil {
+	file := viper.New()
+	file.SetConfigType("yaml")
+	if err := file.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+	if err := v.MergeConfigMap(file.AllSettings()); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
+	return unknownKeys(file, path), nil
+}
+
+// unknownKeys returns a problem for each key in file that govboard does not know, in order.
+func unknownKeys(file *viper.Viper, path string) []Problem {
 	known := map[string]bool{}
 	sections := map[string]bool{}
 	for _, s := range settings() {
@@ -150,20 +155,20 @@ func readFile(v *viper.Viper, path string) ([]Problem, error) {
 			sections[section] = true
 		}
 	}
-	keys := fileOnly.AllKeys()
+	keys := file.AllKeys()
 	slices.Sort(keys)
 	var problems []Problem
 	for _, k := range keys {
 		switch {
 		case known[k]:
-		case sections[k] && fileOnly.Get(k) == nil: // an empty section
+		case sections[k] && file.Get(k) == nil: // an empty section
 		case sections[k]:
 			problems = append(problems, Problem{Key: k, Source: "config file " + path, Message: "must be a mapping of keys"})
 		default:
 			problems = append(problems, Problem{Key: k, Source: "config file " + path, Message: "unknown key"})
 		}
 	}
-	return problems, nil
+	return problems
 }
 
 // resolve computes the defaults that depend on other keys.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 )
 
 // noEnv is an empty environment: tests never see the real one.
@@ -51,7 +52,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		DataDir: "./govboard-data",
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
-			IdleTimeout: time.Minute, ShutdownTimeout: 15 * time.Second, BodyLimit: 1 << 20,
+			RequestTimeout: 25 * time.Second, IdleTimeout: time.Minute, ShutdownTimeout: 15 * time.Second, BodyLimit: 1 << 20,
 			TrustedProxies: []string{}},
 		DB: DB{Driver: "sqlite", DSN: filepath.Join("govboard-data", "govboard.db"), AutoMigrate: true,
 			BusyTimeout: 5 * time.Second},
@@ -76,7 +77,7 @@ func TestDefault(t *testing.T) {
 func everyKey() (map[string]string, Config) {
 	values := map[string]string{
 		"data_dir": "/srv/govboard", "http.addr": "0.0.0.0:9090", "http.public_url": "https://vote.example.org",
-		"http.read_timeout": "1s", "http.write_timeout": "2s", "http.idle_timeout": "3s",
+		"http.read_timeout": "1s", "http.write_timeout": "2s", "http.request_timeout": "1500ms", "http.idle_timeout": "3s",
 		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "http.trusted_proxies": "10.0.0.0/8, 192.0.2.7",
 		"db.driver": "postgres",
 		"db.dsn":    "host=127.0.0.1 dbname=govboard", "db.auto_migrate": "true", "db.max_open_conns": "7",
@@ -89,7 +90,7 @@ func everyKey() (map[string]string, Config) {
 	want := Config{
 		DataDir: "/srv/govboard",
 		HTTP: HTTP{Addr: "0.0.0.0:9090", PublicURL: "https://vote.example.org", ReadTimeout: time.Second,
-			WriteTimeout: 2 * time.Second, IdleTimeout: 3 * time.Second, ShutdownTimeout: 4 * time.Second,
+			WriteTimeout: 2 * time.Second, RequestTimeout: 1500 * time.Millisecond, IdleTimeout: 3 * time.Second, ShutdownTimeout: 4 * time.Second,
 			BodyLimit: 256 << 10, TrustedProxies: []string{"10.0.0.0/8", "192.0.2.7"}},
 		DB: DB{Driver: "postgres", DSN: "host=127.0.0.1 dbname=govboard", AutoMigrate: true, MaxOpenConns: 7,
 			BusyTimeout: 9 * time.Second},
@@ -131,6 +132,7 @@ http:
   public_url: https://vote.example.org
   read_timeout: 1s
   write_timeout: 2s
+  request_timeout: 1500ms
   idle_timeout: 3s
   shutdown_timeout: 4s
   body_limit: 262144
@@ -311,5 +313,27 @@ log:
 	}
 	if !strings.Contains(err.Error(), "http.adress") || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q does not name the key and the file", err)
+	}
+}
+
+// TestReadFile checks that the file's values are merged over the defaults already set, that
+// only the keys in the file count as coming from it, and that unknown keys are reported.
+func TestReadFile(t *testing.T) {
+	path := writeFile(t, "http:\n  addr: file:1\n  colour: red\nlog:\nextra: 1\n")
+	v := viper.New()
+	v.SetDefault("http.addr", "default:0")
+	v.SetDefault("http.read_timeout", "15s")
+	problems, err := readFile(v, path)
+	if err != nil {
+		t.Fatalf("readFile: %v", err)
+	}
+	got := []any{v.Get("http.addr"), v.Get("http.read_timeout"), v.InConfig("http.addr"), v.InConfig("http.read_timeout")}
+	if diff := cmp.Diff([]any{"file:1", "15s", true, false}, got); diff != "" {
+		t.Errorf("addr, read_timeout, in file? (-want +got):\n%s", diff)
+	}
+	src := "config file " + path
+	want := []Problem{{Key: "extra", Source: src, Message: "unknown key"}, {Key: "http.colour", Source: src, Message: "unknown key"}}
+	if diff := cmp.Diff(want, problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }

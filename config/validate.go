@@ -98,6 +98,10 @@ func checkHTTP(ch *checker, h HTTP) {
 	}
 	ch.positive(h.ReadTimeout, "http.read_timeout")
 	ch.positive(h.WriteTimeout, "http.write_timeout")
+	ch.positive(h.RequestTimeout, "http.request_timeout")
+	ch.check(h.RequestTimeout <= 0 || h.WriteTimeout <= 0 || h.RequestTimeout < h.WriteTimeout, "http.request_timeout",
+		"must be less than http.write_timeout (%v), or the problem sent when a request times out never reaches the client; got %v",
+		h.WriteTimeout, h.RequestTimeout)
 	ch.positive(h.IdleTimeout, "http.idle_timeout")
 	ch.positive(h.ShutdownTimeout, "http.shutdown_timeout")
 	ch.check(h.BodyLimit > 0, "http.body_limit", "must be a positive size, got %d bytes", h.BodyLimit)
@@ -134,6 +138,8 @@ func checkAuth(ch *checker, a Auth) {
 			"is required when auth.algorithm is HS256 (set GOVBOARD_AUTH_HMAC_SECRET; there is no default)")
 		ch.check(a.HMACSecret == "" || len(a.HMACSecret) >= MinHMACSecretLen, "auth.hmac_secret",
 			"must be at least %d bytes, got %d", MinHMACSecretLen, len(a.HMACSecret))
+		ch.check(strings.TrimSpace(string(a.HMACSecret)) == string(a.HMACSecret), "auth.hmac_secret",
+			"must not begin or end with white space (a stray space or newline?); it is used byte for byte, never trimmed")
 	default:
 		ch.check(false, "auth.algorithm", "must be EdDSA or HS256, got %q", a.Algorithm)
 	}

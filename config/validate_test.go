@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/viper"
@@ -42,6 +43,15 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"secret given for EdDSA, empty names", "data_dir: \"\"\nauth:\n  issuer: \"\"\n  audience: \"\"\n",
 			[]string{"GOVBOARD_AUTH_HMAC_SECRET=" + strings.Repeat("x", 32)},
 			[]string{"auth.audience", "auth.hmac_secret", "auth.issuer", "auth.signing_key_file", "data_dir", "db.dsn"}},
+		{"request timeout not below the write timeout", "http:\n  write_timeout: 10s\n",
+			[]string{"GOVBOARD_HTTP_REQUEST_TIMEOUT=10s"}, []string{"http.request_timeout"}},
+		{"request timeout zero", "http:\n  request_timeout: 0s\n", noEnv, []string{"http.request_timeout"}},
+		{"HS256 secret with a trailing newline",
+			"", []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + strings.Repeat("k", 32) + "\n"},
+			[]string{"auth.hmac_secret"}},
+		{"HS256 secret with a leading space, quoted in the file",
+			"auth:\n  algorithm: HS256\n  hmac_secret: \" " + strings.Repeat("k", 32) + "\"\n", noEnv,
+			[]string{"auth.hmac_secret"}},
 		{"port out of range, unknown key and a bad value together", "http:\n  addr: :70000\n  colour: red\n", noEnv,
 			[]string{"http.addr", "http.colour"}},
 	}
@@ -72,6 +82,21 @@ func TestValidate(t *testing.T) {
 		{"HS256 with a 31-byte secret", func(c *Config) {
 			c.Auth.Algorithm, c.Auth.HMACSecret = AlgHS256, Secret(strings.Repeat("k", 31))
 		}, []string{"auth.hmac_secret"}},
+		{"HS256 with a secret ending in a tab", func(c *Config) {
+			c.Auth.Algorithm, c.Auth.HMACSecret = AlgHS256, Secret(strings.Repeat("k", 32)+"\t")
+		}, []string{"auth.hmac_secret"}},
+		{"HS256 with a space inside the secret", func(c *Config) {
+			c.Auth.Algorithm, c.Auth.HMACSecret = AlgHS256, Secret(strings.Repeat("k", 16)+" "+strings.Repeat("k", 16))
+		}, nil},
+		{"request timeout just below the write timeout", func(c *Config) {
+			c.HTTP.WriteTimeout, c.HTTP.RequestTimeout = 10*time.Second, 10*time.Second-time.Millisecond
+		}, nil},
+		{"request timeout equal to the write timeout", func(c *Config) {
+			c.HTTP.WriteTimeout, c.HTTP.RequestTimeout = 10*time.Second, 10*time.Second
+		}, []string{"http.request_timeout"}},
+		{"request timeout above the write timeout", func(c *Config) {
+			c.HTTP.RequestTimeout = c.HTTP.WriteTimeout + time.Second
+		}, []string{"http.request_timeout"}},
 		{"trusted proxies", func(c *Config) {
 			c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}
 		}, nil},
@@ -82,7 +107,7 @@ func TestValidate(t *testing.T) {
 			*c = Config{Auth: Auth{PreviousKeyFiles: []string{""}}}
 		}, []string{"auth.algorithm", "auth.audience", "auth.issuer", "auth.login_burst", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
-			"http.idle_timeout", "http.read_timeout", "http.shutdown_timeout", "http.write_timeout",
+			"http.idle_timeout", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
 			"log.format", "log.level"}},
 	}
 	for _, tt := range tests {
@@ -103,32 +128,79 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestSecretIsNeverPrinted prints and logs a Config holding an HMAC secret and a database
+// password in every way a caller might, and checks that neither appears while the rest does.
 func TestSecretIsNeverPrinted(t *testing.T) {
 	const secret = "correct-horse-battery-staple-0123456789"
-	c, err := Load(Options{Env: []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + secret}})
+	const dbPassword = "pg-pass-4f9a"
+	c, err := Load(Options{Env: []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + secret,
+		"GOVBOARD_DB_DRIVER=postgres", "GOVBOARD_DB_DSN=host=db.example.org user=gb password=" + dbPassword + " dbname=gb"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(c.Auth.HMACSecret) != secret {
-		t.Fatalf("secret = %q, want the configured value", string(c.Auth.HMACSecret))
+	if string(c.Auth.HMACSecret) != secret || !strings.Contains(c.DB.DSN, "password="+dbPassword) {
+		t.Fatalf("secret, DSN = %q, %q; want the configured values", string(c.Auth.HMACSecret), c.DB.DSN)
 	}
 	var logged bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", c, "secret", c.Auth.HMACSecret)
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", c, "secret", c.Auth.HMACSecret)
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&logged, nil), slog.NewTextHandler(&logged, nil)} {
+		slog.New(h).Info("config", "cfg", c, "db", c.DB, "secret", c.Auth.HMACSecret)
+	}
 	js, _ := json.Marshal(c)
 	outputs := map[string]string{
 		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", c), "%#v": fmt.Sprintf("%#v", c),
-		"%s": fmt.Sprintf("%s", c.Auth.HMACSecret), "json": string(js), "slog": logged.String(),
+		"%s": fmt.Sprintf("%s", c.Auth.HMACSecret), "DB %v": fmt.Sprintf("%v", c.DB), "DB %#v": fmt.Sprintf("%#v", c.DB),
+		"DB %s": fmt.Sprintf("%s", c.DB), "json": string(js), "slog": logged.String(),
 	}
 	for how, out := range outputs {
-		if strings.Contains(out, secret) {
-			t.Errorf("%s prints the secret: %s", how, out)
+		for _, hidden := range []string{secret, dbPassword} {
+			if strings.Contains(out, hidden) {
+				t.Errorf("%s prints %q: %s", how, hidden, out)
+			}
+		}
+		if how != "%s" && !strings.Contains(out, "host=db.example.org") {
+			t.Errorf("%s hides the whole DSN, want only its password hidden: %s", how, out)
 		}
 	}
-	// A secret of the wrong type is not echoed in the problem report either.
-	_, err = Load(Options{File: writeFile(t, "auth:\n  hmac_secret: ["+secret+"]\n"), Env: noEnv})
+	if got := fmt.Sprintf("%#v", c.DB); !strings.HasPrefix(got, "config.DB{Driver:\"postgres\", DSN:") {
+		t.Errorf("%%#v of DB = %s, want Go syntax for a config.DB", got)
+	}
+	var back struct{ DB struct{ Driver, DSN string } }
+	if err := json.Unmarshal(js, &back); err != nil || back.DB.Driver != "postgres" {
+		t.Errorf("JSON of the config = %s (%v), want a DB object with its fields", js, err)
+	}
+	// A secret or DSN of the wrong type, or a secret refused for its spaces, is not echoed in
+	// the problem report either.
+	file := writeFile(t, "auth:\n  hmac_secret: ["+secret+"]\ndb:\n  dsn: [password="+dbPassword+"]\n")
+	_, err = Load(Options{File: file, Env: noEnv})
+	if diff := cmp.Diff([]string{"auth.hmac_secret", "db.dsn"}, problemKeys(t, err)); diff != "" ||
+		strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), dbPassword) {
+		t.Errorf("err = %v, want problems that do not show the values", err)
+	}
+	_, err = Load(Options{Env: []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + secret + " "}})
 	if diff := cmp.Diff([]string{"auth.hmac_secret"}, problemKeys(t, err)); diff != "" || strings.Contains(err.Error(), secret) {
 		t.Errorf("err = %v, want a problem that does not show the value", err)
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"govboard-data/govboard.db", "govboard-data/govboard.db"},
+		{"host=db user=gb dbname=gb", "host=db user=gb dbname=gb"},
+		{"host=db password=s3cret dbname=gb", "host=db password=[REDACTED] dbname=gb"},
+		{"host=db PASSWORD = s3cret", "host=db PASSWORD = [REDACTED]"},
+		{`password='s3 c\'ret' host=db`, "password=[REDACTED] host=db"},
+		{"password='unterminated s3cret", "password=[REDACTED]"},
+		{"host=db sslpassword=s3cret", "host=db sslpassword=[REDACTED]"},
+		{"host=db passfile=/run/pgpass", "host=db passfile=/run/pgpass"},
+		{"postgres://gb:s3cret@db:5432/gb?sslmode=verify-full", "postgres://gb:xxxxx@db:5432/gb?sslmode=verify-full"},
+		{"postgresql://gb@db/gb?password=s3cret&sslmode=disable", "postgresql://gb@db/gb?password=xxxxx&sslmode=disable"},
+		{"postgres://gb:s3cret@db/gb?sslpassword=s3cret", "postgres://gb:xxxxx@db/gb?sslpassword=xxxxx"},
+		{"postgres://gb:s3cret@db:port/gb", "[REDACTED]"},
+	}
+	for _, tt := range tests {
+		if got := RedactDSN(tt.in); got != tt.want {
+			t.Errorf("RedactDSN(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
