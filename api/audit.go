@@ -12,10 +12,15 @@ import (
 
 // eventResponse is one entry of the audit trail.
 type eventResponse struct {
-	ID      int64           `json:"id"`
-	At      time.Time       `json:"at"`
-	Actor   string          `json:"actor"`
-	Kind    string          `json:"kind"`
+	// ID orders the trail.
+	ID int64 `json:"id"`
+	// At is when the change happened, in UTC.
+	At time.Time `json:"at"`
+	// Actor names who made the change, e.g. "user:3" or "cli".
+	Actor string `json:"actor"`
+	// Kind says what changed, e.g. "account.created".
+	Kind string `json:"kind"`
+	// Payload holds the details; null when there are none.
 	Payload json.RawMessage `json:"payload"`
 }
 
@@ -23,8 +28,10 @@ type eventResponse struct {
 // the id of the last event of this page, or the after= of this request when the page is empty
 // (then there is nothing newer yet).
 type eventPageResponse struct {
-	Events    []eventResponse `json:"events"`
-	NextAfter int64           `json:"next_after"`
+	// Events are the events of the page, oldest first.
+	Events []eventResponse `json:"events"`
+	// NextAfter is the after= of the next page.
+	NextAfter int64 `json:"next_after"`
 }
 
 func toEventPageResponse(events []elections.Event, after int64) eventPageResponse {
@@ -41,17 +48,18 @@ func toEventPageResponse(events []elections.Event, after int64) eventPageRespons
 }
 
 // listEvents returns a page of the audit trail: ?kind= filters by event kind, ?after= starts
-// after an event id, ?limit= caps the page (at most elections.MaxEventPage, also the default).
+// after an event id, ?limit= caps the page. The domain clamps the limit (at most, and by
+// default, elections.MaxEventPage) and refuses a negative after.
 func (s *Server) listEvents(c echo.Context) error {
 	after, err := queryInt64(c, "after")
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt64(c, "limit")
+	limit, err := queryInt(c, "limit")
 	if err != nil {
 		return err
 	}
-	f := elections.EventFilter{Kind: c.QueryParam("kind"), AfterID: after, Limit: int(min(max(limit, 0), elections.MaxEventPage))}
+	f := elections.EventFilter{Kind: c.QueryParam("kind"), AfterID: after, Limit: limit}
 	events, err := s.svc.ListEvents(c.Request().Context(), f)
 	if err != nil {
 		return err

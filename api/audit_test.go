@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/govboard/govboard/api"
 	"github.com/govboard/govboard/elections"
 )
 
@@ -73,5 +75,33 @@ func TestAuditPagination(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5, 6, 7}, seen); diff != "" {
 		t.Errorf("event ids (-want +got):\n%s", diff)
+	}
+}
+
+// The api checks that limit is a number and leaves clamping it to the domain: whatever the
+// caller asks, the store is asked for at most elections.MaxEventPage events.
+func TestAuditLimit(t *testing.T) {
+	var asked []int
+	e := newEnv(t, func(_ *api.Options, w *wrapStore) {
+		w.listEvents = func(ctx context.Context, f elections.EventFilter) ([]elections.Event, error) {
+			asked = append(asked, f.Limit)
+			return w.Store.ListEvents(ctx, f)
+		}
+	})
+	const events = "/api/v1/audit/events"
+	e.run(t, []scenario{
+		{name: "limit is not a number", method: "GET", url: events + "?limit=ten", token: e.auditorToken,
+			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantContains: []string{"limit must be an integer"}},
+		{name: "limit out of range", method: "GET", url: events + "?limit=99999999999999999999", token: e.auditorToken,
+			wantStatus: http.StatusBadRequest, wantCode: "invalid"},
+	})
+	for _, q := range []string{"", "?limit=0", "?limit=-3", "?limit=100000", "?limit=2"} {
+		if rec := e.do(request{method: "GET", url: events + q, token: e.auditorToken}); rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d", q, rec.Code)
+		}
+	}
+	want := []int{elections.MaxEventPage, elections.MaxEventPage, elections.MaxEventPage, elections.MaxEventPage, 2}
+	if diff := cmp.Diff(want, asked); diff != "" {
+		t.Errorf("limits asked of the store (-want +got):\n%s", diff)
 	}
 }

@@ -78,7 +78,7 @@ func (s *Server) authenticate(c echo.Context) (identity, error) {
 }
 
 // userSubject is the token subject of an account: "user:<id>", as elections.Actor names it.
-func userSubject(id int64) string { return elections.Actor{Kind: "user", ID: id}.String() }
+func userSubject(id int64) string { return elections.Actor{Kind: elections.ActorUser, ID: id}.String() }
 
 // actorOf returns the actor a token speaks for. Account tokens have the subject "user:<id>"
 // and an account role; member tokens have the role member.
@@ -89,14 +89,14 @@ func actorOf(cl *jwtauth.Claims) (elections.Actor, error) {
 	}
 	kind, rest, _ := strings.Cut(cl.Subject, ":")
 	switch {
-	case kind == "user" && role != elections.RoleMember:
+	case kind == elections.ActorUser && role != elections.RoleMember:
 		id, err := strconv.ParseInt(rest, 10, 64)
 		if err != nil || id <= 0 {
 			return elections.Actor{}, errorf(elections.EUNAUTHORIZED, "malformed subject %q", cl.Subject)
 		}
-		return elections.Actor{Kind: "user", ID: id, Role: role}, nil
-	case kind == "member" && role == elections.RoleMember:
-		return elections.Actor{Kind: "member", Role: role}, nil
+		return elections.Actor{Kind: elections.ActorUser, ID: id, Role: role}, nil
+	case kind == elections.ActorMember && role == elections.RoleMember:
+		return elections.Actor{Kind: elections.ActorMember, Role: role}, nil
 	}
 	return elections.Actor{}, errorf(elections.EUNAUTHORIZED, "subject %q does not fit role %s", cl.Subject, role)
 }
@@ -112,13 +112,17 @@ func joinRoles(roles []elections.Role) string {
 
 // loginRequest is the body of POST /auth/login.
 type loginRequest struct {
-	Email    string `json:"email"`
+	// Email is the account's e-mail address.
+	Email string `json:"email"`
+	// Password is the account's password.
 	Password string `json:"password"`
 }
 
 // tokenResponse is an issued access token.
 type tokenResponse struct {
-	Token     string    `json:"token"`
+	// Token is the access token, sent back as "Authorization: Bearer <token>".
+	Token string `json:"token"`
+	// ExpiresAt is when the token stops being accepted, in UTC.
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
@@ -127,10 +131,14 @@ func toTokenResponse(token string, expiresAt time.Time) tokenResponse {
 }
 
 // login exchanges an e-mail address and password for an access token. An unknown address and
-// a wrong password get the same 401 (the domain makes them take the same time).
+// a wrong password get the same 401 (the domain makes them take the same time) and the same
+// rate limit per e-mail address.
 func (s *Server) login(c echo.Context) error {
 	var req loginRequest
 	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.limits.byAccount(c, req.Email); err != nil {
 		return err
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), req.Email, req.Password)
@@ -146,9 +154,13 @@ func (s *Server) login(c echo.Context) error {
 
 // meResponse is the caller's identity.
 type meResponse struct {
-	Subject   string    `json:"subject"`
-	Role      string    `json:"role"`
-	Email     string    `json:"email,omitempty"`
+	// Subject is the token's subject, e.g. "user:3".
+	Subject string `json:"subject"`
+	// Role is the role the token was issued for.
+	Role string `json:"role"`
+	// Email is the account's e-mail address; empty for a member.
+	Email string `json:"email,omitempty"`
+	// ExpiresAt is when the token expires, in UTC.
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
@@ -164,7 +176,7 @@ func toMeResponse(cl *jwtauth.Claims, u *elections.User) meResponse {
 func (s *Server) me(c echo.Context) error {
 	id := callerOf(c)
 	var u *elections.User
-	if id.actor.Kind == "user" {
+	if id.actor.Kind == elections.ActorUser {
 		var err error
 		u, err = s.svc.UserByID(c.Request().Context(), id.actor.ID)
 		if elections.ErrorCode(err) == elections.ENOTFOUND {

@@ -41,14 +41,11 @@ func bind(c echo.Context, dst any) error {
 // decodeError explains why a body could not be decoded.
 func decodeError(err error) error {
 	var (
-		syntax   *json.SyntaxError
-		typeErr  *json.UnmarshalTypeError
-		maxBytes *http.MaxBytesError
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
 	)
 	switch {
 	case tooLarge(err):
-		return &apiError{code: CodePayloadTooLarge, detail: detailOfCode[CodePayloadTooLarge]}
-	case errors.As(err, &maxBytes):
 		return &apiError{code: CodePayloadTooLarge, detail: detailOfCode[CodePayloadTooLarge]}
 	case errors.Is(err, io.EOF):
 		return errorf(elections.EINVALID, "the request body is empty; send a JSON object")
@@ -68,10 +65,14 @@ func decodeError(err error) error {
 	return errorf(elections.EINVALID, "the request body could not be read as JSON")
 }
 
-// tooLarge reports whether err is echo's body limit being hit while reading.
+// tooLarge reports whether err is a body limit being hit while reading: echo's BodyLimit or
+// net/http's MaxBytesReader.
 func tooLarge(err error) bool {
-	var he *echo.HTTPError
-	return errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge
+	var (
+		he       *echo.HTTPError
+		maxBytes *http.MaxBytesError
+	)
+	return errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge || errors.As(err, &maxBytes)
 }
 
 // jsonKind names the JSON type that a Go kind is decoded from.
@@ -93,11 +94,22 @@ func jsonKind(kind string) string {
 
 // queryInt64 parses the query parameter name as an integer; absent means 0.
 func queryInt64(c echo.Context, name string) (int64, error) {
+	return queryInteger(c, name, 64)
+}
+
+// queryInt parses the query parameter name as an int; absent means 0.
+func queryInt(c echo.Context, name string) (int, error) {
+	n, err := queryInteger(c, name, strconv.IntSize)
+	return int(n), err
+}
+
+// queryInteger parses the query parameter name as an integer of bitSize bits; absent means 0.
+func queryInteger(c echo.Context, name string, bitSize int) (int64, error) {
 	v := c.QueryParam(name)
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
+	n, err := strconv.ParseInt(v, 10, bitSize)
 	if err != nil {
 		return 0, errorf(elections.EINVALID, "query parameter %s must be an integer, not %q", name, v)
 	}

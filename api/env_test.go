@@ -111,10 +111,13 @@ func newEnv(t *testing.T, configure ...func(*api.Options, *wrapStore)) *env {
 		RequestTimeout: 5 * time.Second,
 		LoginRate:      60,
 		LoginBurst:     100,
-		Version:        "test-1.2.3",
-		Logger:         slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Registry:       prometheus.NewRegistry(),
-		Now:            e.clock.Now,
+		// The per-account limit has its own tests; here it stays out of the way.
+		LoginAccountRate:  60,
+		LoginAccountBurst: 100,
+		Version:           "test-1.2.3",
+		Logger:            slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Registry:          prometheus.NewRegistry(),
+		Now:               e.clock.Now,
 	}
 	for _, f := range configure {
 		f(&opts, store)
@@ -173,7 +176,7 @@ func subject(u *elections.User) string { return fmt.Sprintf("user:%d", u.ID) }
 
 func (e *env) addUser(email string, role elections.Role, pw string) *elections.User {
 	e.t.Helper()
-	u, err := e.svc.AddUser(context.Background(), elections.CLIActor, email, role, pw)
+	u, err := e.svc.AddUser(context.Background(), elections.CLIActor(), email, role, pw)
 	if err != nil {
 		e.t.Fatalf("add %s: %v", email, err)
 	}

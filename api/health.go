@@ -12,6 +12,7 @@ import (
 
 // statusResponse is the answer of /healthz and /readyz.
 type statusResponse struct {
+	// Status is "ok" (healthz) or "ready" (readyz).
 	Status string `json:"status"`
 }
 

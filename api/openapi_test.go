@@ -81,8 +81,8 @@ func TestOpenAPICoversRouteTable(t *testing.T) {
 			t.Errorf("%s: x-roles differ from the route table (-table +doc):\n%s", key, diff)
 		}
 		secured := op.Security != nil && len(*op.Security) > 0
-		if secured != (r.Roles != nil) {
-			t.Errorf("%s: security %v in the document, roles %v in the table", key, secured, r.Roles)
+		if secured == r.Public {
+			t.Errorf("%s: security %v in the document, public %v in the table", key, secured, r.Public)
 		}
 		if op.Summary != r.Summary {
 			t.Errorf("%s: summary %q in the document, %q in the table", key, op.Summary, r.Summary)
@@ -95,6 +95,32 @@ func TestOpenAPICoversRouteTable(t *testing.T) {
 	}
 	if len(inTable) == 0 {
 		t.Fatal("empty route table")
+	}
+}
+
+// Exactly these routes need no token; any other public route is a hole in the table.
+func TestPublicRoutes(t *testing.T) {
+	e := newEnv(t)
+	var public []string
+	for _, r := range e.server.Routes() {
+		if r.Public {
+			public = append(public, r.Method+" "+r.Path)
+		}
+		if r.Public == (len(r.Roles) > 0) {
+			t.Errorf("%s %s: public %v with roles %v; want exactly one of them", r.Method, r.Path, r.Public, r.Roles)
+		}
+	}
+	want := []string{
+		"GET /api/v1/auth/keys",
+		"GET /api/v1/openapi.json",
+		"GET /healthz",
+		"GET /metrics",
+		"GET /readyz",
+		"POST /api/v1/auth/login",
+	}
+	sort.Strings(public)
+	if diff := cmp.Diff(want, public); diff != "" {
+		t.Errorf("public routes (-want +got):\n%s", diff)
 	}
 }
 
@@ -122,9 +148,9 @@ func TestRouteTableIsServed(t *testing.T) {
 		if rec.Code == http.StatusNotFound || rec.Code == http.StatusMethodNotAllowed {
 			t.Errorf("%s %s: %d", r.Method, url, rec.Code)
 		}
-		wantUnauthorized := r.Roles != nil
+		wantUnauthorized := !r.Public
 		if got := rec.Code == http.StatusUnauthorized; got != wantUnauthorized {
-			t.Errorf("%s %s without a token: %d; roles %v", r.Method, url, rec.Code, r.Roles)
+			t.Errorf("%s %s without a token: %d; public %v, roles %v", r.Method, url, rec.Code, r.Public, r.Roles)
 		}
 	}
 	names := make([]string, 0)

@@ -38,13 +38,20 @@ type Problem struct {
 
 // Transport error codes, in addition to the codes of package elections.
 const (
-	CodeNotFound             = elections.ENOTFOUND
-	CodeMethodNotAllowed     = "method_not_allowed"
-	CodePayloadTooLarge      = "payload_too_large"
+	// CodeNotFound (404): no route at this URL, or nothing with this id.
+	CodeNotFound = elections.ENOTFOUND
+	// CodeMethodNotAllowed (405): the URL exists, but not with this method.
+	CodeMethodNotAllowed = "method_not_allowed"
+	// CodePayloadTooLarge (413): the request body is over Options.BodyLimit.
+	CodePayloadTooLarge = "payload_too_large"
+	// CodeUnsupportedMediaType (415): the request body is not application/json.
 	CodeUnsupportedMediaType = "unsupported_media_type"
-	CodeRateLimited          = elections.ERATELIMITED
-	CodeTimeout              = "timeout"
-	CodeUnavailable          = "unavailable"
+	// CodeRateLimited (429): too many attempts; the Retry-After header says when to retry.
+	CodeRateLimited = elections.ERATELIMITED
+	// CodeTimeout (503): the request took longer than Options.RequestTimeout.
+	CodeTimeout = "timeout"
+	// CodeUnavailable (503): the service cannot serve now, e.g. its database is unreachable.
+	CodeUnavailable = "unavailable"
 )
 
 // statusOf maps every error code to its HTTP status: the one place where codes become statuses.

@@ -14,9 +14,12 @@ type Route struct {
 	Method string
 	// Path is the echo path template, e.g. "/api/v1/users/:id".
 	Path string
-	// Roles are the roles admitted; nil means public (no token needed). Roles are not
-	// hierarchical: an admin is not an officer.
+	// Roles are the roles admitted, each with a valid bearer token. Roles are not
+	// hierarchical: an admin is not an officer. A route has Roles or is Public, never both.
 	Roles []elections.Role
+	// Public says that the route needs no token. It must be said: a route without Roles is
+	// not public by default, New panics on it.
+	Public bool
 	// Handler serves the route.
 	Handler echo.HandlerFunc
 	// Summary says in a few words what the route does.
@@ -25,8 +28,16 @@ type Route struct {
 	middleware []echo.MiddlewareFunc
 }
 
-// public is the Roles of a route that needs no token.
-var public []elections.Role
+// check panics unless r is either public or admits some roles: a route table that leaves a
+// route open by omission is a programming error, which the tests catch.
+func (r Route) check() {
+	switch {
+	case r.Public && len(r.Roles) > 0:
+		panic("api: route " + r.Method + " " + r.Path + " has Roles and is Public; choose one")
+	case !r.Public && len(r.Roles) == 0:
+		panic("api: route " + r.Method + " " + r.Path + " has no Roles and is not Public")
+	}
+}
 
 // Role sets used in the route table.
 var (
@@ -38,14 +49,13 @@ var (
 // routeTable is THE list of routes and who may call them.
 func (s *Server) routeTable() []Route {
 	const v1 = "/api/v1"
-	login := newLoginLimiter(s.opts.LoginRate, s.opts.LoginBurst, s.opts.Now)
 	return []Route{
-		{Method: http.MethodPost, Path: v1 + "/auth/login", Roles: public, Handler: s.login,
+		{Method: http.MethodPost, Path: v1 + "/auth/login", Public: true, Handler: s.login,
 			Summary:    "Log in with e-mail address and password; returns an access token",
-			middleware: []echo.MiddlewareFunc{login.middleware}},
+			middleware: []echo.MiddlewareFunc{s.limits.byAddress}},
 		{Method: http.MethodGet, Path: v1 + "/auth/me", Roles: anySignedIn, Handler: s.me,
 			Summary: "The caller's identity and role"},
-		{Method: http.MethodGet, Path: v1 + "/auth/keys", Roles: public, Handler: s.keys,
+		{Method: http.MethodGet, Path: v1 + "/auth/keys", Public: true, Handler: s.keys,
 			Summary: "Public keys that verify access tokens (JWKS)"},
 
 		{Method: http.MethodGet, Path: v1 + "/users", Roles: adminOnly, Handler: s.listUsers,
@@ -58,13 +68,13 @@ func (s *Server) routeTable() []Route {
 		{Method: http.MethodGet, Path: v1 + "/audit/events", Roles: officerAndAuditor, Handler: s.listEvents,
 			Summary: "The audit trail, oldest first, one page at a time"},
 
-		{Method: http.MethodGet, Path: v1 + "/openapi.json", Roles: public, Handler: s.openAPI,
+		{Method: http.MethodGet, Path: v1 + "/openapi.json", Public: true, Handler: s.openAPI,
 			Summary: "This API's OpenAPI 3 document"},
-		{Method: http.MethodGet, Path: "/healthz", Roles: public, Handler: s.healthz,
+		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.healthz,
 			Summary: "The process is up"},
-		{Method: http.MethodGet, Path: "/readyz", Roles: public, Handler: s.readyz,
+		{Method: http.MethodGet, Path: "/readyz", Public: true, Handler: s.readyz,
 			Summary: "The service can serve: database reachable, schema current"},
-		{Method: http.MethodGet, Path: "/metrics", Roles: public, Handler: s.metricsHandler(),
+		{Method: http.MethodGet, Path: "/metrics", Public: true, Handler: s.metricsHandler(),
 			Summary: "Prometheus metrics"},
 	}
 }
@@ -73,7 +83,7 @@ func (s *Server) routeTable() []Route {
 // r's own.
 func (s *Server) routeMiddleware(r Route) []echo.MiddlewareFunc {
 	var mw []echo.MiddlewareFunc
-	if r.Roles != nil {
+	if !r.Public {
 		mw = append(mw, s.requireRole(r.Roles))
 	}
 	return append(mw, r.middleware...)

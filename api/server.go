@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,9 +35,27 @@ type Options struct {
 	// RequestTimeout bounds the context of every request. Default 30s.
 	RequestTimeout time.Duration
 	// LoginRate is how many logins per minute one client address may try, on average, once its
-	// LoginBurst is used up. Defaults 10 per minute and a burst of 5.
-	LoginRate  float64
+	// LoginBurst is used up. An IPv4 client is its address; an IPv6 client is its /64 network,
+	// so that it cannot walk through the addresses it holds. Default 10 per minute.
+	LoginRate float64
+	// LoginBurst is how many logins one client address may try at once. Default 5.
 	LoginBurst int
+	// LoginAccountRate is how many logins per minute may be tried, on average, for one e-mail
+	// address (trimmed and lower-cased) once its LoginAccountBurst is used up, from whatever
+	// client addresses: it slows down guessing one account's password from many addresses.
+	// Unknown addresses are limited just like those of accounts, so the limit does not tell
+	// which exist. While someone keeps guessing, the account's owner is slowed down too.
+	// Default 5 per minute.
+	LoginAccountRate float64
+	// LoginAccountBurst is how many logins may be tried at once for one e-mail address.
+	// Default 10, above LoginBurst's default, so that one client typing a password wrong is
+	// stopped by the per-address limit first.
+	LoginAccountBurst int
+	// LoginMaxKeys bounds the memory of the login limits: at most this many client addresses,
+	// and as many e-mail addresses, have a bucket at once. Buckets idle long enough to be full
+	// again are forgotten; while all are in use, a login from a new address (or for a new
+	// e-mail address) is refused with 429. Default 100,000.
+	LoginMaxKeys int
 	// IPExtractor finds the client address for rate limiting. Default: the address of the TCP
 	// peer, so that a client cannot pick its own address with X-Forwarded-For. Behind a reverse
 	// proxy, set echo.ExtractIPFromXFFHeader with the proxy's address range.
@@ -69,6 +88,15 @@ func (o Options) withDefaults() Options {
 	if o.LoginBurst <= 0 {
 		o.LoginBurst = 5
 	}
+	if o.LoginAccountRate <= 0 {
+		o.LoginAccountRate = 5
+	}
+	if o.LoginAccountBurst <= 0 {
+		o.LoginAccountBurst = 10
+	}
+	if o.LoginMaxKeys <= 0 {
+		o.LoginMaxKeys = 100_000
+	}
 	if o.IPExtractor == nil {
 		o.IPExtractor = echo.ExtractIPDirect()
 	}
@@ -95,6 +123,7 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *httpMetrics
+	limits  *loginLimits
 	routes  []Route
 	// templates are the route paths, the only values the metrics' route label takes
 	// besides unmatchedRoute.
@@ -102,8 +131,14 @@ type Server struct {
 	openapi   []byte
 }
 
-// New returns the API server for svc, authenticating callers with tokens.
+// New returns the API server for svc, authenticating callers with tokens. It panics when a
+// route of the table neither admits roles nor is public, or does both.
 func New(svc *elections.Service, tokens Tokens, opts Options) *Server {
+	return newServer(svc, tokens, opts, (*Server).routeTable)
+}
+
+// newServer is New with the route table given by table, so that tests can give a broken one.
+func newServer(svc *elections.Service, tokens Tokens, opts Options, table func(*Server) []Route) *Server {
 	opts = opts.withDefaults()
 	s := &Server{
 		svc:     svc,
@@ -111,9 +146,10 @@ func New(svc *elections.Service, tokens Tokens, opts Options) *Server {
 		opts:    opts,
 		log:     opts.Logger,
 		metrics: newHTTPMetrics(opts.Registry),
+		limits:  newLoginLimits(opts),
 	}
 	s.openapi = openAPIDocument(opts.Version)
-	s.routes = s.routeTable()
+	s.routes = table(s)
 
 	e := echo.New()
 	e.HideBanner = true
@@ -133,6 +169,7 @@ func New(svc *elections.Service, tokens Tokens, opts Options) *Server {
 	)
 	s.templates = make(map[string]bool, len(s.routes))
 	for _, r := range s.routes {
+		r.check()
 		e.Add(r.Method, r.Path, r.Handler, s.routeMiddleware(r)...)
 		s.templates[r.Path] = true
 	}
@@ -146,7 +183,10 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Routes returns the route table: every route the server serves, with the roles it admits.
 func (s *Server) Routes() []Route {
 	out := make([]Route, len(s.routes))
-	copy(out, s.routes)
+	for i, r := range s.routes {
+		r.Roles = slices.Clone(r.Roles)
+		out[i] = r
+	}
 	return out
 }
 

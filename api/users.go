@@ -12,9 +12,13 @@ import (
 
 // userResponse is an account as the API shows it: never with its password hash.
 type userResponse struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	Role      string    `json:"role"`
+	// ID is the account's id.
+	ID int64 `json:"id"`
+	// Email is the account's e-mail address, lower-case.
+	Email string `json:"email"`
+	// Role is officer, auditor or admin.
+	Role string `json:"role"`
+	// CreatedAt is when the account was created, in UTC.
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -24,6 +28,7 @@ func toUserResponse(u *elections.User) userResponse {
 
 // userListResponse is the answer of GET /users.
 type userListResponse struct {
+	// Users are the accounts, by id.
 	Users []userResponse `json:"users"`
 }
 
@@ -37,8 +42,11 @@ func toUserListResponse(users []elections.User) userListResponse {
 
 // createUserRequest is the body of POST /users.
 type createUserRequest struct {
-	Email    string `json:"email"`
-	Role     string `json:"role"`
+	// Email is the new account's e-mail address.
+	Email string `json:"email"`
+	// Role is officer, auditor or admin.
+	Role string `json:"role"`
+	// Password is the new account's password, at least elections.MinPasswordLength long.
 	Password string `json:"password"`
 }
 
