@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +27,7 @@ type tallyFlags struct {
 	method, seed, format, affiliations, threshold string
 	seats, affiliationCap, points                 int
 	terms                                         []string
+	held                                          map[string]int
 }
 
 // newTallyCmd returns `govboard tally`, which counts a ballot file offline (DESIGN.md §8).
@@ -34,7 +38,8 @@ func newTallyCmd() *cobra.Command {
 		Short: "Count a ballot file (.blt, .json or .csv) offline with any counting method",
 		Long: "Count a ballot file offline and print the count: every round, every transfer, every\n" +
 			"exclusion and every tie. Methods: " + strings.Join(tally.Methods(), ", ") + ".\n" +
-			"Exit status 2 on bad input, with a message naming the file and line.",
+			"BLT files hold rankings; cumulative and confidence ballots come as .json or .csv.\n" +
+			"Exit status 2 on bad input, with a message naming the file and line; 1 on an internal error.",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return badInput(fmt.Errorf("tally: expected one ballot file, got %d arguments", len(args)))
@@ -53,33 +58,27 @@ func newTallyCmd() *cobra.Command {
 	fl.StringVar(&f.format, "format", "text", "output: json, text or csv")
 	fl.IntVar(&f.affiliationCap, "affiliation-cap", 0, "at most this many seats per affiliation (0: no cap)")
 	fl.StringVar(&f.affiliations, "affiliations", "", "CSV file of candidate,affiliation rows (for --affiliation-cap)")
+	fl.StringToIntVar(&f.held, "held", nil,
+		"seats each affiliation already holds on the board, counted towards --affiliation-cap (e.g. \"Org A=1,Org B=2\")")
 	fl.IntVar(&f.points, "points", 0, "points per cumulative ballot (default: the number of seats)")
 	fl.StringVar(&f.threshold, "threshold", "", "confidence: share of yes among yes+no to exceed, as N/D (default 1/2)")
 	fl.StringSliceVar(&f.terms, "terms", nil, "term label of each seat, full terms first (e.g. \"2 years,1 year\")")
 	return cmd
 }
 
+// countFunc counts; tests replace it to check how runTally handles a failing count.
+var countFunc = tally.Count
+
 func runTally(cmd *cobra.Command, f tallyFlags, path string) error {
 	opts, err := f.options()
 	if err != nil {
 		return badInput(err)
 	}
-	e, err := ballotfile.ReadAny(path, ballotfile.KindFor(f.method))
+	e, err := f.election(path, cmd.Flags().Changed("seats"), opts)
 	if err != nil {
 		return badInput(err)
 	}
-	if cmd.Flags().Changed("seats") {
-		e.Seats = f.seats
-	}
-	if e.Seats < 1 {
-		return badInput(fmt.Errorf("%s: the file does not give the number of seats: use --seats", path))
-	}
-	if f.affiliations != "" {
-		if err := readAffiliations(f.affiliations, e); err != nil {
-			return badInput(err)
-		}
-	}
-	res, err := tally.Count(f.method, e, opts)
+	res, err := safeCount(f.method, e, opts)
 	if err != nil {
 		if errors.Is(err, tally.ErrInvalid) {
 			return badInput(fmt.Errorf("%s: %w", path, err))
@@ -101,6 +100,54 @@ func runTally(cmd *cobra.Command, f tallyFlags, path string) error {
 	}
 	return out.Flush()
 }
+
+// election reads the ballot file and applies the flags that complete it (seats, affiliations).
+// Every error is bad input.
+func (f tallyFlags) election(path string, seatsSet bool, opts tally.Options) (*tally.Election, error) {
+	if seatsSet && f.seats < 1 {
+		return nil, fmt.Errorf("tally: --seats must be at least 1, got %d", f.seats)
+	}
+	kind := ballotfile.KindFor(f.method)
+	if isBLT(path) && (kind == ballotfile.Points || kind == ballotfile.Confidence) {
+		return nil, fmt.Errorf("%s: a BLT file holds rankings, but --method %s counts %s ballots: give them as .json or .csv",
+			path, f.method, kind)
+	}
+	e, err := ballotfile.ReadAny(path, kind)
+	if err != nil {
+		return nil, err
+	}
+	if seatsSet {
+		e.Seats = f.seats
+	}
+	if e.Seats < 1 {
+		return nil, fmt.Errorf("%s: the file does not give the number of seats: use --seats", path)
+	}
+	if f.affiliations != "" {
+		if err := readAffiliations(f.affiliations, e); err != nil {
+			return nil, err
+		}
+	}
+	if opts.AffiliationCap > 0 && !slices.ContainsFunc(e.Candidates, func(c tally.Candidate) bool { return c.Affiliation != "" }) {
+		// Without affiliations the cap would silently do nothing.
+		return nil, fmt.Errorf("%s: --affiliation-cap needs the candidates' affiliations, which the file does not give: use --affiliations", path)
+	}
+	return e, nil
+}
+
+// safeCount counts, turning a panic into an error: a panic is a bug of the counting code, never
+// bad input, so it must exit with status 1 (Go's own panic exit status, 2, is the status of bad
+// input) and ask for a report rather than crash.
+func safeCount(method string, e *tally.Election, opts tally.Options) (res *tally.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("internal error in the %s count, please report it with the ballot file: %v\n%s",
+				method, p, debug.Stack())
+		}
+	}()
+	return countFunc(method, e, opts)
+}
+
+func isBLT(path string) bool { return strings.EqualFold(filepath.Ext(path), ".blt") }
 
 // options checks the flags that do not need the ballot file and turns them into tally.Options.
 func (f tallyFlags) options() (tally.Options, error) {
@@ -125,6 +172,17 @@ func (f tallyFlags) options() (tally.Options, error) {
 		return opts, fmt.Errorf("tally: --seats, --points and --affiliation-cap cannot be negative")
 	}
 	opts.AffiliationCap, opts.Points, opts.TermLabels = f.affiliationCap, f.points, f.terms
+	if len(f.held) > 0 {
+		if f.affiliationCap == 0 {
+			return opts, fmt.Errorf("tally: --held needs --affiliation-cap")
+		}
+		for _, a := range slices.Sorted(maps.Keys(f.held)) {
+			if f.held[a] < 0 {
+				return opts, fmt.Errorf("tally: --held %s=%d: a number of seats cannot be negative", a, f.held[a])
+			}
+		}
+		opts.AffiliationHeld = f.held
+	}
 	if f.threshold != "" {
 		num, den, ok := strings.Cut(f.threshold, "/")
 		n, err1 := strconv.ParseInt(num, 10, 64)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/govboard/govboard/pkg/tally"
 	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
@@ -21,7 +23,10 @@ func tallyRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-const sampleBLT = "../../testdata/ballots/board-2026.blt"
+const (
+	samples   = "../../testdata/ballots/"
+	sampleBLT = samples + "board-2026.blt"
+)
 
 func writeTemp(t *testing.T, name, content string) string {
 	t.Helper()
@@ -35,6 +40,12 @@ func writeTemp(t *testing.T, name, content string) string {
 func TestTallyBadInput(t *testing.T) {
 	badBLT := writeTemp(t, "bad.blt", "3 1\n1 2 0\n1 2 9 0\n0\n\"A\"\n\"B\"\n\"C\"\n")
 	noSeats := writeTemp(t, "x.csv", "A,B\n1,2\n")
+	approveJSON := writeTemp(t, "approve.json", `{"seats":1,"candidates":["A","B"],"ballots":[{"approve":["A"]}]}`)
+	names := "0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n"
+	ovfBLT := writeTemp(t, "ovf.blt", "3 1\n900000000000000000 1 0\n900000000000000000 1 2 0\n1 3 0\n"+names)
+	w14BLT := writeTemp(t, "w14.blt", "3 1\n100000000000000 1 2 0\n1 3 0\n"+names)
+	totalBLT := writeTemp(t, "total.blt", "3 1\n4000000000 1 2 0\n400000000 2 1 0\n1 3 0\n"+names)
+	ovfCSV := writeTemp(t, "ovf.csv", "A,B,weight\n1,2,4294967295\n2,1,2\n")
 	badAff := writeTemp(t, "aff.csv", "candidate,affiliation\nAnn Archer,Org\nZed,Org\n")
 	tests := []struct {
 		name string
@@ -55,6 +66,31 @@ func TestTallyBadInput(t *testing.T) {
 		{"bad affiliations", []string{"--method", "scottish", "--affiliation-cap", "1", "--affiliations", badAff, sampleBLT},
 			[]string{badAff, "line 3", `"Zed" is not a candidate`}},
 		{"bad threshold", []string{"--method", "confidence", "--threshold", "3/2", sampleBLT}, []string{"--threshold"}},
+		{"seats 0", []string{"--method", "scottish", "--seats", "0", sampleBLT}, []string{"--seats must be at least 1, got 0"}},
+		{"cap without affiliations", []string{"--method", "scottish", "--affiliation-cap", "1", sampleBLT},
+			[]string{sampleBLT, "--affiliation-cap needs the candidates' affiliations", "--affiliations"}},
+		{"held without cap", []string{"--method", "scottish", "--held", "Org=1", sampleBLT}, []string{"--held needs --affiliation-cap"}},
+		{"negative held", []string{"--method", "scottish", "--affiliation-cap", "1", "--held", "Org=-1", sampleBLT},
+			[]string{"--held Org=-1"}},
+		// A BLT file holds rankings: cumulative would take preference levels for points, and
+		// confidence would take second preferences for invalid votes.
+		{"BLT for cumulative", []string{"--method", "cumulative", sampleBLT},
+			[]string{sampleBLT, "a BLT file holds rankings", "cumulative counts points ballots"}},
+		{"BLT for confidence", []string{"--method", "confidence", sampleBLT},
+			[]string{sampleBLT, "a BLT file holds rankings", "confidence counts confidence ballots"}},
+		{"rankings for cumulative", []string{"--method", "cumulative", samples + "board-2026.json"},
+			[]string{"board-2026.json", "method cumulative counts points ballots, not ranking ballots"}},
+		{"approval ballots for meek", []string{"--method", "meek", approveJSON},
+			[]string{approveJSON, "method meek counts ranking ballots, not approval ballots"}},
+		{"approval ballots for confidence", []string{"--method", "confidence", approveJSON},
+			[]string{"method confidence counts confidence ballots, not approval ballots"}},
+		// Weights over tally.MaxTotalWeight (2^32) used to overflow the count and print wrong
+		// results with exit status 0 (weights of 9e17), negative votes (1e14 under Scottish STV)
+		// or a panic (ERS97).
+		{"weight 9e17", []string{"--method", "meek", ovfBLT}, []string{ovfBLT, "line 2", "ballot weight 900000000000000000 exceeds 4294967296"}},
+		{"weight 1e14", []string{"--method", "scottish", w14BLT}, []string{w14BLT, "line 2", "ballot weight 100000000000000 exceeds 4294967296"}},
+		{"total weight", []string{"--method", "ers97", totalBLT}, []string{totalBLT, "line 3", "the total weight of the ballots exceeds 4294967296"}},
+		{"CSV weight", []string{"--method", "irv", "--seats", "1", ovfCSV}, []string{ovfCSV, "line 3", "ballot 2", "the total weight"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +111,6 @@ func TestTallyBadInput(t *testing.T) {
 }
 
 func TestTallyFormats(t *testing.T) {
-	samples := "../../testdata/ballots/"
 	tests := []struct {
 		args    []string
 		elected []string
@@ -112,20 +147,84 @@ func TestTallyFormats(t *testing.T) {
 	}
 }
 
-// TestTallyDeterministic checks that the same file and seed give the same bytes, and that
-// the seed is reported.
+// TestTallyDeterministic checks, for every method, that the same file and seed give the same
+// bytes, and that the seed is reported.
 func TestTallyDeterministic(t *testing.T) {
-	args := []string{"--method", "approval", "--seats", "2", "--seed", "c0ffee", "--format", "json", sampleBLT}
-	_, first, _ := tallyRun(t, args...)
-	code, second, errOut := tallyRun(t, args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	files := map[string][]string{
+		"cumulative": {"--points", "3", samples + "cumulative-2026.json"},
+		"confidence": {samples + "confidence-2026.json"},
+		"irv":        {"--seats", "1", sampleBLT},
 	}
-	if first != second {
-		t.Error("two runs with the same seed printed different reports")
+	for _, method := range tally.Methods() {
+		t.Run(method, func(t *testing.T) {
+			file, ok := files[method]
+			if !ok {
+				file = []string{sampleBLT}
+			}
+			args := append([]string{"--method", method, "--seed", "c0ffee", "--format", "json"}, file...)
+			_, first, _ := tallyRun(t, args...)
+			code, second, errOut := tallyRun(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if first != second {
+				t.Error("two runs with the same seed printed different reports")
+			}
+			if !strings.Contains(first, `"seed": "c0ffee"`) || !strings.Contains(first, `"method": "`+method+`"`) {
+				t.Errorf("the report does not reveal the seed and method:\n%s", first)
+			}
+		})
 	}
-	if !strings.Contains(first, `"seed": "c0ffee"`) {
-		t.Errorf("the report does not reveal the seed:\n%s", first)
+}
+
+// TestTallyPanicIsInternalError: a panic in a count is a bug, not bad input. It must not crash
+// the command, nor exit with status 2 (Go's panic status, also that of bad input).
+func TestTallyPanicIsInternalError(t *testing.T) {
+	saved := countFunc
+	t.Cleanup(func() { countFunc = saved })
+	countFunc = func(string, *tally.Election, tally.Options) (*tally.Result, error) {
+		var votes []int64
+		return nil, fmt.Errorf("unreachable %d", votes[3]) // index out of range
+	}
+	code, out, errOut := tallyRun(t, "--method", "scottish", sampleBLT)
+	if code != 1 || out != "" {
+		t.Errorf("exit %d, stdout %q; want 1 and nothing", code, out)
+	}
+	for _, want := range []string{sampleBLT, "internal error in the scottish count", "please report", "index out of range"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q does not contain %q", errOut, want)
+		}
+	}
+}
+
+// TestTallyHeld: A and B of X, C of Y, 2 seats, cap 2; plurality votes A 5, B 4, C 1. X holds
+// no seat: A and B win. X already holds a seat on the board (--held X=1): only one more X
+// member may win, so B is passed over and C takes the second seat.
+func TestTallyHeld(t *testing.T) {
+	file := writeTemp(t, "held.json", `{"seats": 2,
+	"candidates": [{"name": "A", "affiliation": "X"}, {"name": "B", "affiliation": "X"}, {"name": "C", "affiliation": "Y"}],
+	"ballots": [{"weight": 5, "approve": ["A"]}, {"weight": 4, "approve": ["B"]}, {"approve": ["C"]}]}`)
+	for _, tt := range []struct {
+		held []string
+		want []string
+	}{
+		{nil, []string{"A", "B"}},
+		{[]string{"--held", "X=1"}, []string{"A", "C"}},
+	} {
+		args := append([]string{"--method", "plurality", "--affiliation-cap", "2", "--format", "json", file}, tt.held...)
+		code, out, errOut := tallyRun(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tt.held, code, errOut)
+		}
+		var rep struct {
+			Elected []string `json:"elected"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, rep.Elected); diff != "" {
+			t.Errorf("%v: elected (-want +got):\n%s", tt.held, diff)
+		}
 	}
 }
 

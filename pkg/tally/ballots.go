@@ -2,17 +2,21 @@ package tally
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
 // Mark is one entry of a ballot: a candidate (0-based index into Election.Candidates) and a
-// value whose meaning depends on the ballot kind:
-//   - ranking: the preference level, 1 for the first preference; equal levels are equal rankings
-//     (BLT "a=b"); levels never decrease along a ballot;
-//   - approval and plurality: 1 for every marked candidate (a ranking counts its first level for
-//     plurality and all its levels for approval);
-//   - cumulative: the points given to the candidate;
-//   - confidence: +1 yes, -1 no, 0 abstain (a candidate without a mark abstains).
+// value whose meaning depends on the ballot kind (Election.Kind):
+//   - KindRanking: the preference level, 1 for the first preference; equal levels are equal
+//     rankings (BLT "a=b"); levels never decrease along a ballot;
+//   - KindApproval (approval and plurality): 1 for every marked candidate (a ranking counts its
+//     first level for plurality and all its levels for approval);
+//   - KindPoints (cumulative): the points given to the candidate, ≥ 0;
+//   - KindConfidence: +1 yes, -1 no, 0 abstain (a candidate without a mark abstains).
+//
+// Election.Validate refuses values outside these ranges. Value must fit an int32, the
+// storage of Ballots.
 type Mark struct {
 	Candidate int
 	Value     int
@@ -40,7 +44,8 @@ func (b *Ballots) Marks(i int) (cands, values []int32) {
 	return b.cand[s:e], b.value[s:e]
 }
 
-// TotalWeight returns the sum of all weights.
+// TotalWeight returns the sum of all weights. It is exact for a list that Election.Validate
+// accepted (at most MaxTotalWeight); larger sums wrap around.
 func (b *Ballots) TotalWeight() int64 {
 	var t int64
 	for _, w := range b.weight {
@@ -49,16 +54,20 @@ func (b *Ballots) TotalWeight() int64 {
 	return t
 }
 
-// Add appends a ballot with the given weight and marks. It checks only the shape (positive
-// weight, non-negative candidate indices, no candidate twice); Election.Validate checks the
-// marks against the candidates.
+// Add appends a ballot with the given weight and marks. It checks only the shape (weight in
+// 1..MaxTotalWeight, non-negative candidate indices, no candidate twice, values that fit an
+// int32); Election.Validate checks the marks against the candidates and the kind, and the
+// total weight.
 func (b *Ballots) Add(weight int64, marks []Mark) error {
-	if weight <= 0 {
-		return fmt.Errorf("tally: ballot weight %d is not positive", weight)
+	if weight <= 0 || weight > MaxTotalWeight {
+		return fmt.Errorf("tally: ballot weight %d is not in 1..%d", weight, int64(MaxTotalWeight))
 	}
 	for i, m := range marks {
-		if m.Candidate < 0 {
-			return fmt.Errorf("tally: candidate index %d is negative", m.Candidate)
+		if m.Candidate < 0 || m.Candidate > math.MaxInt32 {
+			return fmt.Errorf("tally: candidate index %d is out of range", m.Candidate)
+		}
+		if m.Value < math.MinInt32 || m.Value > math.MaxInt32 {
+			return fmt.Errorf("tally: mark value %d does not fit 32 bits", m.Value)
 		}
 		for _, o := range marks[:i] {
 			if o.Candidate == m.Candidate {
@@ -103,12 +112,46 @@ func (b *Ballots) Ranking(i int) [][]int {
 	return out
 }
 
-// validate checks every ballot against n candidates.
-func (b *Ballots) validate(n int) error {
+// validate checks every ballot against n candidates and the kind of the election, and that the
+// total weight is at most MaxTotalWeight (checked before each addition, so it cannot wrap).
+func (b *Ballots) validate(n int, kind BallotKind) error {
+	kind = kind.orDefault()
+	if !slices.Contains(allKinds, kind) {
+		return invalidf("unknown ballot kind %q (known: %s)", kind, kindList(allKinds))
+	}
+	var total int64
 	for i := range b.Len() {
-		cands, _ := b.Marks(i)
-		if slices.ContainsFunc(cands, func(c int32) bool { return int(c) >= n }) {
-			return fmt.Errorf("tally: ballot %d names a candidate outside 1..%d", i+1, n)
+		w := b.weight[i]
+		if w <= 0 || w > MaxTotalWeight-total {
+			return invalidf("ballot %d: the total weight of the ballots exceeds %d, the most a count accepts",
+				i+1, int64(MaxTotalWeight))
+		}
+		total += w
+		if err := checkMarks(b, i, n, kind); err != nil {
+			return invalidf("ballot %d: %s", i+1, err)
+		}
+	}
+	return nil
+}
+
+// checkMarks checks the marks of ballot i (see Mark for what each kind allows).
+func checkMarks(b *Ballots, i, n int, kind BallotKind) error {
+	cands, values := b.Marks(i)
+	for k, c := range cands {
+		v := values[k]
+		switch {
+		case int(c) >= n:
+			return fmt.Errorf("candidate %d is not in 1..%d", c+1, n)
+		case kind == KindRanking && v < 1:
+			return fmt.Errorf("preference level %d is not ≥ 1", v)
+		case kind == KindRanking && k > 0 && v < values[k-1]:
+			return fmt.Errorf("preference levels decrease (%d after %d)", v, values[k-1])
+		case kind == KindApproval && v != 1:
+			return fmt.Errorf("approval mark %d is not 1", v)
+		case kind == KindPoints && v < 0:
+			return fmt.Errorf("points %d are negative", v)
+		case kind == KindConfidence && (v < -1 || v > 1):
+			return fmt.Errorf("confidence mark %d is not -1 (no), 0 (abstain) or 1 (yes)", v)
 		}
 	}
 	return nil

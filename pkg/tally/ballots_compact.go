@@ -43,6 +43,7 @@ type BallotBuilder struct {
 	table  []uint64 // open addressing, see slot
 	short  []int32  // dense index of short ballots, see shortKey
 	used   int
+	total  int64 // weight of the ballots ended so far, at most MaxTotalWeight
 }
 
 // NewBallotBuilder returns a builder for ballots over n candidates that merges identical
@@ -142,12 +143,23 @@ func (bb *BallotBuilder) nextSerial() {
 }
 
 // End finishes the ballot being built with the given weight: it is merged into an identical
-// earlier ballot when merging is on, appended otherwise.
+// earlier ballot when merging is on, appended otherwise. It refuses a weight that is not
+// positive or that would take the total weight over MaxTotalWeight, so that a reader names the
+// line where a file goes over the bound.
 func (bb *BallotBuilder) End(weight int64) error {
-	if weight <= 0 {
+	switch {
+	case weight <= 0:
 		bb.Discard()
 		return invalidf("ballot weight %d is not positive", weight)
+	case weight > MaxTotalWeight:
+		bb.Discard()
+		return invalidf("ballot weight %d exceeds %d, the most a count accepts", weight, int64(MaxTotalWeight))
+	case weight > MaxTotalWeight-bb.total:
+		bb.Discard()
+		return invalidf("the total weight of the ballots exceeds %d, the most a count accepts",
+			int64(MaxTotalWeight))
 	}
+	bb.total += weight
 	defer bb.nextSerial()
 	if bb.mode == MergeNone {
 		bb.appendOpen(weight)
@@ -166,11 +178,7 @@ func (bb *BallotBuilder) End(weight int64) error {
 		i, found = bb.find()
 	}
 	if found {
-		if bb.b.weight[i] > math.MaxInt64-weight {
-			bb.Discard()
-			return invalidf("total weight of identical ballots overflows")
-		}
-		bb.b.weight[i] += weight
+		bb.b.weight[i] += weight // cannot overflow: the total is at most MaxTotalWeight
 		bb.b.cand = bb.b.cand[:bb.open]
 		bb.b.value = bb.b.value[:bb.open]
 		return nil

@@ -133,18 +133,32 @@ func TestBallotBuilderRefuses(t *testing.T) {
 	if err := bb.Mark(1, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := bb.End(1<<62 + 1<<61); err != nil {
+	// The total weight may reach tally.MaxTotalWeight but not exceed it, whether the ballots
+	// merge or not, and a refused ballot leaves the list as it was.
+	if err := bb.End(tally.MaxTotalWeight - 3); err != nil {
 		t.Fatal(err)
 	}
 	if err := bb.Mark(1, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := bb.End(1 << 62); err == nil {
-		t.Error("End accepted a merged weight that overflows int64")
+	if err := bb.End(4); err == nil {
+		t.Error("End accepted a merged weight over MaxTotalWeight")
+	}
+	if err := bb.End(tally.MaxTotalWeight + 1); err == nil {
+		t.Error("End accepted a weight over MaxTotalWeight")
+	}
+	if err := bb.Mark(2, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := bb.End(3); err != nil {
+		t.Fatal(err)
+	}
+	if err := bb.End(1); err == nil {
+		t.Error("End accepted a total weight of MaxTotalWeight + 1")
 	}
 	b := bb.Ballots()
-	if b.Len() != 1 || b.Weight(0) != 1<<62+1<<61 {
-		t.Errorf("got %d ballots, first of weight %d", b.Len(), b.Weight(0))
+	if b.Len() != 2 || b.Weight(0) != tally.MaxTotalWeight-3 || b.Weight(1) != 3 {
+		t.Errorf("got %d ballots of weights %d, %d", b.Len(), b.Weight(0), b.Weight(1))
 	}
 }
 

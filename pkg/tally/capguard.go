@@ -2,16 +2,24 @@ package tally
 
 import "fmt"
 
-// capGuard enforces Options.AffiliationCap: it counts seats won per affiliation and says
+// capGuard enforces Options.AffiliationCap: it counts seats held per affiliation and says
 // whether one more candidate of an affiliation may be elected.
 type capGuard struct {
-	cap   int
+	cap int
+	// won counts the seats of each affiliation: those held before the count
+	// (Options.AffiliationHeld), so that the cap applies across the board, plus those won in it.
 	won   map[string]int
 	cands []Candidate
 }
 
 func newCapGuard(e *Election, opts Options) *capGuard {
-	return &capGuard{cap: opts.AffiliationCap, won: map[string]int{}, cands: e.Candidates}
+	won := make(map[string]int, len(opts.AffiliationHeld))
+	for a, n := range opts.AffiliationHeld {
+		if a != "" && n > 0 {
+			won[a] = n
+		}
+	}
+	return &capGuard{cap: opts.AffiliationCap, won: won, cands: e.Candidates}
 }
 
 // allows reports whether candidate c may be elected without exceeding the cap. Candidates

@@ -1,7 +1,6 @@
 package tally_test
 
 import (
-	"os"
 	"slices"
 	"testing"
 
@@ -34,14 +33,12 @@ func TestConformanceCorpusCovered(t *testing.T) {
 // TestConformanceWeightsAreMultiplicity counts each case twice, from the file's weighted and
 // merged ballots and from one weight-1 entry per voter, and requires identical results: a
 // weight stands for identical ballots, so merging them (as the readers do) is only a speed-up.
-// Methods still being written are skipped.
 func TestConformanceWeightsAreMultiplicity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("counts every case twice")
 	}
 	for _, c := range tallytest.Cases(t, "") {
 		t.Run(c.ID, func(t *testing.T) {
-			skipPending(t, c.Method())
 			opts := tally.Options{Seed: []byte("conformance")}
 			merged, err := tally.Count(c.Method(), c.Election, opts)
 			if err != nil {
@@ -55,14 +52,5 @@ func TestConformanceWeightsAreMultiplicity(t *testing.T) {
 				t.Errorf("weighted ballots (-) and one entry per voter (+) count differently:\n%s", diff)
 			}
 		})
-	}
-}
-
-// skipPending skips the test while method is still a development placeholder
-// (zz_pending_<method>.go in this package).
-func skipPending(t *testing.T, method string) {
-	t.Helper()
-	if _, err := os.Stat("zz_pending_" + method + ".go"); err == nil {
-		t.Skipf("method %s is still being written", method)
 	}
 }

@@ -3,15 +3,65 @@ package tally
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 )
 
 // ErrInvalid is wrapped by every error that is caused by the input (unknown method, bad seats,
 // a ballot that names an unknown candidate, …) rather than by the counting itself.
 var ErrInvalid = errors.New("invalid count input")
 
+// InputError is an error caused by the input of a count. Its message is "invalid count input:
+// " followed by Reason, and it matches ErrInvalid with errors.Is. Readers that report problems
+// in their own words (naming a file and line) take Reason rather than editing the message.
+type InputError struct {
+	// Reason says what is wrong, e.g. "candidate 9 is not in 1..7".
+	Reason string
+}
+
+// Error returns "invalid count input: " and the reason.
+func (e *InputError) Error() string { return ErrInvalid.Error() + ": " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *InputError) Unwrap() error { return ErrInvalid }
+
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return &InputError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// MaxTotalWeight is the largest total weight of the ballots (the number of voters) that a count
+// accepts; Election.Validate and the ballot readers refuse more. Every method computes in int64
+// fixed point, the finest being Meek's 9 decimals, so a total vote must fit int64 at 10^9 units
+// per vote: 2^32 × 10^9 ≈ 4.3 × 10^18 < 2^63 ≈ 9.2 × 10^18. Without the bound, weights whose sum
+// wraps around int64 would give wrong results without any error. 2^32 (about 4.3 billion voters)
+// is far above any real electorate.
+const MaxTotalWeight = 1 << 32
+
+// BallotKind says what the values of the marks of an election's ballots mean (see Mark). Every
+// ballot of an election has the same kind, and each method counts only the kinds it
+// understands (see Count), so that, e.g., the preference levels of a ranking are never read as
+// cumulative points.
+type BallotKind string
+
+// The ballot kinds. The zero value of BallotKind means KindRanking.
+const (
+	// KindRanking: preference levels, 1 first; equal levels rank equally.
+	KindRanking BallotKind = "ranking"
+	// KindApproval: every marked candidate is approved (value 1); also plurality ballots.
+	KindApproval BallotKind = "approval"
+	// KindPoints: the points given to each candidate (cumulative voting), ≥ 0.
+	KindPoints BallotKind = "points"
+	// KindConfidence: +1 yes, -1 no, 0 abstain (a candidate without a mark abstains).
+	KindConfidence BallotKind = "confidence"
+)
+
+// orDefault returns k, or KindRanking for the zero value.
+func (k BallotKind) orDefault() BallotKind {
+	if k == "" {
+		return KindRanking
+	}
+	return k
 }
 
 // Candidate is a person standing in the count.
@@ -28,11 +78,14 @@ type Election struct {
 	Title      string
 	Candidates []Candidate
 	Seats      int
-	Ballots    Ballots
+	// Kind is the kind of every ballot; the zero value means KindRanking.
+	Kind    BallotKind
+	Ballots Ballots
 }
 
 // Validate checks that the election can be counted: at least one seat and one candidate,
-// unique candidate names, and ballots that name only known candidates.
+// unique candidate names, a known Kind, ballots that name only known candidates with values
+// that make sense for Kind (see Mark), and a total weight of at most MaxTotalWeight.
 func (e *Election) Validate() error {
 	if e.Seats < 1 {
 		return invalidf("seats must be at least 1, got %d", e.Seats)
@@ -50,10 +103,7 @@ func (e *Election) Validate() error {
 		}
 		seen[c.Name] = true
 	}
-	if err := e.Ballots.validate(len(e.Candidates)); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return nil
+	return e.Ballots.validate(len(e.Candidates), e.Kind)
 }
 
 // Ratio is an exact fraction Num/Den.
@@ -67,8 +117,15 @@ type Options struct {
 	// Seed is the revealed tie-break seed of the round (DESIGN.md §5).
 	Seed []byte
 	// AffiliationCap, when positive, is the most seats that candidates of one affiliation may
-	// win in this count; a candidate who would exceed it is passed over.
+	// hold; a candidate whose election would exceed it is passed over. Seats already held
+	// (AffiliationHeld) count towards it, so that the cap applies across the whole board
+	// (DESIGN.md §2 rule 6), not only to the seats of this count.
 	AffiliationCap int
+	// AffiliationHeld gives, per affiliation, the seats its members already hold on the board
+	// outside this count (members whose terms continue). With a cap of 2 and AffiliationHeld
+	// {"Org": 1}, at most one candidate of Org can be elected in this count. Values must not be
+	// negative; it is ignored without AffiliationCap.
+	AffiliationHeld map[string]int
 	// TermLabels, when set, labels each seat (len == Seats); winners in order of election take
 	// the labels in order, so full terms are listed first.
 	TermLabels []string
@@ -169,18 +226,33 @@ type Result struct {
 // Counter is a counting method.
 type Counter func(e *Election, opts Options) (*Result, error)
 
-// methods lists every counting method by its DESIGN.md §8 name.
-var methods = map[string]Counter{
-	"plurality":   countPlurality,
-	"approval":    countApproval,
-	"cumulative":  countCumulative,
-	"confidence":  countConfidence,
-	"irv":         countIRV,
-	"meek":        countMeek,
-	"scottish":    countScottish,
-	"ers97":       countERS97,
-	"schulze":     countSchulze,
-	"rankedpairs": countRankedPairs,
+// method is a registered counting method and the ballot kinds it counts.
+type method struct {
+	count Counter
+	kinds []BallotKind
+}
+
+var (
+	ranked   = []BallotKind{KindRanking}
+	marked   = []BallotKind{KindRanking, KindApproval}
+	points   = []BallotKind{KindPoints}
+	yesOrNo  = []BallotKind{KindConfidence}
+	allKinds = []BallotKind{KindRanking, KindApproval, KindPoints, KindConfidence}
+)
+
+// methods lists every counting method by its DESIGN.md §8 name. Plurality and approval read a
+// ranking too (its first level, all its levels); the others need their own kind.
+var methods = map[string]method{
+	"plurality":   {countPlurality, marked},
+	"approval":    {countApproval, marked},
+	"cumulative":  {countCumulative, points},
+	"confidence":  {countConfidence, yesOrNo},
+	"irv":         {countIRV, ranked},
+	"meek":        {countMeek, ranked},
+	"scottish":    {countScottish, ranked},
+	"ers97":       {countERS97, ranked},
+	"schulze":     {countSchulze, ranked},
+	"rankedpairs": {countRankedPairs, ranked},
 }
 
 // Methods returns the names of all counting methods, sorted.
@@ -193,7 +265,11 @@ func Methods() []string {
 	return names
 }
 
-// Count validates the election and counts it with the named method.
+// Count validates the election and the options and counts the election with the named method.
+// It refuses (ErrInvalid) ballots of a kind the method does not count: irv, meek, scottish,
+// ers97, schulze and rankedpairs need rankings; plurality and approval take rankings or
+// approval ballots; cumulative needs points and confidence needs confidence ballots. An
+// election without ballots is of any kind.
 func Count(method string, e *Election, opts Options) (*Result, error) {
 	m, ok := methods[method]
 	if !ok {
@@ -202,10 +278,13 @@ func Count(method string, e *Election, opts Options) (*Result, error) {
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	if opts.TermLabels != nil && len(opts.TermLabels) != e.Seats {
-		return nil, invalidf("%d term labels for %d seats", len(opts.TermLabels), e.Seats)
+	if k := e.Kind.orDefault(); e.Ballots.Len() > 0 && !slices.Contains(m.kinds, k) {
+		return nil, invalidf("method %s counts %s ballots, not %s ballots", method, kindList(m.kinds), k)
 	}
-	r, err := m(e, opts)
+	if err := opts.validate(e); err != nil {
+		return nil, err
+	}
+	r, err := m.count(e, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -214,4 +293,26 @@ func Count(method string, e *Election, opts Options) (*Result, error) {
 		r.Terms = opts.TermLabels[:len(r.Elected)]
 	}
 	return r, nil
+}
+
+// validate checks the options against the election.
+func (o Options) validate(e *Election) error {
+	if o.TermLabels != nil && len(o.TermLabels) != e.Seats {
+		return invalidf("%d term labels for %d seats", len(o.TermLabels), e.Seats)
+	}
+	for _, a := range slices.Sorted(maps.Keys(o.AffiliationHeld)) {
+		if n := o.AffiliationHeld[a]; n < 0 {
+			return invalidf("affiliation %q holds %d seats: a negative number", a, n)
+		}
+	}
+	return nil
+}
+
+// kindList names kinds for a message: "ranking or approval".
+func kindList(kinds []BallotKind) string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, " or ")
 }

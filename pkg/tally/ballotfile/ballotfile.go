@@ -12,12 +12,15 @@
 //	   {"confidence": {"Ann": "yes", "Bo": "no"}}              yes / no / abstain
 //	 ]}
 //
-// "weight" defaults to 1. Candidates are named on ballots by name.
+// "weight" defaults to 1, and the total weight may not exceed tally.MaxTotalWeight. Candidates
+// are named on ballots by name. All ballots of a file have the same form, which sets
+// Election.Kind (ranking, approval, points or confidence); a file that mixes them is refused.
 //
 // CSV: a header row of candidate names, with an optional "weight" column, then one row per
-// ballot. What a cell means depends on the Kind: a rank (1, 2, 2, …; equal numbers rank
-// equally; blank is unranked), an approval (x or yes, or a rank as in a ranking), points,
-// or yes/no/abstain. CSV has
+// ballot. What a cell means depends on the Kind, which also sets Election.Kind: a rank (1, 2,
+// 2, …; equal numbers rank equally; blank is unranked), an approval (x or yes, or a rank as in
+// a ranking: a file with ranks below the first is then a ranking), points, or
+// yes/no/abstain. CSV has
 // no title, seat count or withdrawn candidates: the writer leaves withdrawn candidates out,
 // which changes no count since they are skipped on every ballot.
 //
@@ -68,19 +71,20 @@ func (e *Error) Error() string {
 // Unwrap lets errors.Is match ErrFormat and tally.ErrInvalid: a bad file is bad input.
 func (e *Error) Unwrap() []error { return []error{ErrFormat, tally.ErrInvalid} }
 
-// Kind is what the marks of a ballot mean (see tally.Mark).
-type Kind int
+// Kind is what the marks of a ballot mean: tally.BallotKind under the names this package used
+// first.
+type Kind = tally.BallotKind
 
 // The ballot kinds.
 const (
 	// Ranking: preference levels, 1 first; equal levels rank equally.
-	Ranking Kind = iota
+	Ranking = tally.KindRanking
 	// Approval: every marked candidate is approved (also plurality ballots).
-	Approval
+	Approval = tally.KindApproval
 	// Points: the points given to each candidate (cumulative voting).
-	Points
+	Points = tally.KindPoints
 	// Confidence: +1 yes, -1 no, 0 or no mark abstain.
-	Confidence
+	Confidence = tally.KindConfidence
 )
 
 // KindFor returns the ballot kind of a counting method (DESIGN.md §8 names).
@@ -149,4 +153,14 @@ func checkCandidates(cands []tally.Candidate) string {
 		seen[c.Name] = i
 	}
 	return ""
+}
+
+// reason returns the message of err for an *Error: the reason of a *tally.InputError (a *Error
+// matches tally.ErrInvalid itself, so the "invalid count input" prefix would say it twice).
+func reason(err error) string {
+	var ie *tally.InputError
+	if errors.As(err, &ie) {
+		return ie.Reason
+	}
+	return err.Error()
 }

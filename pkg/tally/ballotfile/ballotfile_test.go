@@ -133,6 +133,49 @@ func TestReadKinds(t *testing.T) {
 	}
 }
 
+// TestReadSetsKind: every reader says what its ballots are, so that Count can refuse a method
+// that would misread them.
+func TestReadSetsKind(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	tests := []struct {
+		path string
+		kind ballotfile.Kind // the reading kind (what CSV cells mean)
+		want tally.BallotKind
+	}{
+		{samples + "board-2026.blt", ballotfile.Points, tally.KindRanking}, // BLT holds rankings whatever is asked
+		{samples + "board-2026.json", ballotfile.Ranking, tally.KindRanking},
+		{samples + "board-2026.csv", ballotfile.Ranking, tally.KindRanking},
+		{samples + "board-2026.csv", "", tally.KindRanking},
+		// Ranks read as approval are still a ranking (plurality counts the first level).
+		{samples + "board-2026.csv", ballotfile.Approval, tally.KindRanking},
+		{samples + "approval-2026.csv", ballotfile.Approval, tally.KindApproval},
+		{samples + "cumulative-2026.json", ballotfile.Ranking, tally.KindPoints}, // JSON says itself
+		{samples + "confidence-2026.json", ballotfile.Ranking, tally.KindConfidence},
+		{write("points.csv", "A,B\n2,1\n"), ballotfile.Points, tally.KindPoints},
+		{write("yesno.csv", "A,B\nyes,no\n"), ballotfile.Confidence, tally.KindConfidence},
+		{write("approve.json", `{"candidates": ["A"], "ballots": [{"approve": ["A"]}]}`), ballotfile.Ranking, tally.KindApproval},
+	}
+	for _, tt := range tests {
+		e, err := ballotfile.ReadAny(tt.path, tt.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Kind != tt.want {
+			t.Errorf("%s read as %q: kind %q, want %q", filepath.Base(tt.path), tt.kind, e.Kind, tt.want)
+		}
+	}
+	if _, err := ballotfile.ReadCSV(strings.NewReader("A\n1\n"), "borda"); err == nil {
+		t.Error("ReadCSV accepted an unknown kind")
+	}
+}
+
 func TestWriteJSONGolden(t *testing.T) {
 	e, err := ballotfile.ReadAny(samples+"board-2026.blt", ballotfile.Ranking)
 	if err != nil {
@@ -189,6 +232,20 @@ func TestReadErrors(t *testing.T) {
 		{"x.csv", "A,B,Weight\n1,2,0\n", `line 2: ballot 1: weight "0" is not a positive whole number`},
 		{"x.csv", "A,B\n1,\n\n1,first\n", `line 4: ballot 2: rank "first" is not a whole number ≥ 1`},
 		{"x.csv", "A,B\n1,\"2\n", `line 2: CSV: extraneous or missing " in quoted-field`},
+		// Weights are bounded by tally.MaxTotalWeight (2^32), one by one and in total.
+		{"x.json", head + "{\"weight\": 900000000000000000, \"ranking\": [\"A\"]}]}",
+			"line 2: ballot 1: ballot weight 900000000000000000 exceeds 4294967296, the most a count accepts"},
+		{"x.json", head + "{\"weight\": 4294967296, \"ranking\": [\"A\"]},\n{\"ranking\": [\"B\"]}]}",
+			"line 3: ballot 2: the total weight of the ballots exceeds 4294967296, the most a count accepts"},
+		{"x.csv", "A,B,weight\n1,2,900000000000000000\n",
+			"line 2: ballot 1: ballot weight 900000000000000000 exceeds 4294967296, the most a count accepts"},
+		{"x.csv", "A,B,weight\n1,2,4000000000\n2,1,294967296\n1,,1\n",
+			"line 4: ballot 3: the total weight of the ballots exceeds 4294967296, the most a count accepts"},
+		// One kind per file: an approval ballot among rankings would be misread by either method.
+		{"x.json", head + "{\"ranking\": [\"A\", \"B\"]},\n{\"approve\": [\"A\"]}]}",
+			"line 3: ballot 2: approval ballot after ranking ballots: all the ballots of a file must be of one kind"},
+		{"x.json", head + "{\"points\": {\"A\": 1}},\n{\"points\": {}},\n{\"confidence\": {\"A\": \"yes\"}}]}",
+			"line 4: ballot 3: confidence ballot after points ballots: all the ballots of a file must be of one kind"},
 		{"x.txt", "", "unknown ballot file type: the name must end in .blt, .json or .csv"},
 		{"x.blt", "2 1\n1 3 0\n", "line 2: candidate 3 is not in 1..2"},
 	}

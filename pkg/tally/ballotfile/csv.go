@@ -22,13 +22,23 @@ type csvReader struct {
 	cols   []int // candidate index of each column, -1 for the weight column
 	bb     *tally.BallotBuilder
 	ranked []rankedCell
+	ranks  bool // an approval file ranked some candidate below another
 }
 
 type rankedCell struct{ rank, cand int }
 
-// ReadCSV reads a CSV ballot file whose cells mean what kind says (see the package comment).
-// Ballots are kept one entry per row, in file order; the election has no seats (0).
+// ReadCSV reads a CSV ballot file whose cells mean what kind says (see the package comment;
+// "" means Ranking). Ballots are kept one entry per row, in file order; the election has no
+// seats (0) and the given Kind, except that an Approval file whose cells rank candidates below
+// others is a Ranking.
 func ReadCSV(r io.Reader, kind Kind) (*tally.Election, error) {
+	switch kind {
+	case "":
+		kind = Ranking
+	case Ranking, Approval, Points, Confidence:
+	default:
+		return nil, fmt.Errorf("ballotfile: unknown ballot kind %q", kind)
+	}
 	cr := &csvReader{r: csv.NewReader(r), kind: kind}
 	cr.r.FieldsPerRecord = -1
 	cr.r.ReuseRecord = true
@@ -67,10 +77,14 @@ func ReadCSV(r io.Reader, kind Kind) (*tally.Election, error) {
 		line, _ := cr.r.FieldPos(0)
 		if err := cr.row(rec); err != nil {
 			cr.bb.Discard()
-			return nil, &Error{Line: line, Ballot: n, Msg: err.Error()}
+			return nil, &Error{Line: line, Ballot: n, Msg: reason(err)}
 		}
 	}
 	e.Ballots = cr.bb.Ballots()
+	e.Kind = kind
+	if kind == Approval && cr.ranks {
+		e.Kind = Ranking
+	}
 	return e, nil
 }
 
@@ -114,6 +128,7 @@ func (cr *csvReader) row(rec []string) error {
 			if k == 0 || rc.rank != cr.ranked[k-1].rank {
 				level++
 			}
+			cr.ranks = cr.ranks || level > 1
 			if err := cr.bb.Mark(rc.cand, level); err != nil {
 				return err
 			}
@@ -173,9 +188,12 @@ func (cr *csvReader) cell(c int, cell string) error {
 	return nil
 }
 
-// WriteCSV writes e as a CSV ballot file of the given kind: a header of the candidates that
-// are not withdrawn and a "weight" column, then one row per ballot entry.
+// WriteCSV writes e as a CSV ballot file of the given kind ("" for e.Kind): a header of the
+// candidates that are not withdrawn and a "weight" column, then one row per ballot entry.
 func WriteCSV(w io.Writer, e *tally.Election, kind Kind) error {
+	if kind == "" {
+		kind = e.Kind
+	}
 	if msg := checkCandidates(e.Candidates); msg != "" {
 		return fmt.Errorf("ballotfile: %s", msg)
 	}

@@ -104,10 +104,16 @@ func ReadJSON(r io.Reader) (*tally.Election, error) {
 	bb := tally.NewBallotBuilder(len(jr.e.Candidates), tally.MergeNone)
 	names := indexOf(jr.e.Candidates)
 	for i, b := range jr.raw {
-		if err := addJSONBallot(bb, names, b); err != nil {
-			bb.Discard()
-			return nil, &Error{Line: jr.lines[i], Ballot: i + 1, Msg: err.Error()}
+		kind, err := addJSONBallot(bb, names, b)
+		if err == nil && i > 0 && kind != jr.e.Kind {
+			err = fmt.Errorf("%s ballot after %s ballots: all the ballots of a file must be of one kind",
+				kind, jr.e.Kind)
 		}
+		if err != nil {
+			bb.Discard()
+			return nil, &Error{Line: jr.lines[i], Ballot: i + 1, Msg: reason(err)}
+		}
+		jr.e.Kind = kind
 	}
 	jr.e.Ballots = bb.Ballots()
 	return &jr.e, nil
@@ -218,13 +224,13 @@ func (jr *jsonReader) jsonErr(err error) error {
 	return &Error{Line: jr.line(jr.dec.InputOffset()), Msg: "JSON: " + err.Error()}
 }
 
-// addJSONBallot marks ballot b on bb.
-func addJSONBallot(bb *tally.BallotBuilder, names map[string]int, b ballotJSON) error {
+// addJSONBallot marks ballot b on bb and returns its kind.
+func addJSONBallot(bb *tally.BallotBuilder, names map[string]int, b ballotJSON) (Kind, error) {
 	weight := int64(1)
 	if b.Weight != "" {
 		w, err := strconv.ParseInt(b.Weight.String(), 10, 64)
 		if err != nil || w < 1 {
-			return fmt.Errorf("weight %s is not a positive whole number", b.Weight)
+			return "", fmt.Errorf("weight %s is not a positive whole number", b.Weight)
 		}
 		weight = w
 	}
@@ -235,23 +241,24 @@ func addJSONBallot(bb *tally.BallotBuilder, names map[string]int, b ballotJSON) 
 		}
 	}
 	if forms != 1 {
-		return fmt.Errorf(`a ballot needs exactly one of "ranking", "approve", "points" or "confidence", found %d`, forms)
+		return "", fmt.Errorf(`a ballot needs exactly one of "ranking", "approve", "points" or "confidence", found %d`, forms)
 	}
 	var err error
+	var kind Kind
 	switch {
 	case b.Ranking != nil:
-		err = markRanking(bb, names, *b.Ranking)
+		kind, err = Ranking, markRanking(bb, names, *b.Ranking)
 	case b.Approve != nil:
-		err = markList(bb, names, *b.Approve)
+		kind, err = Approval, markList(bb, names, *b.Approve)
 	case b.Points != nil:
-		err = markPoints(bb, names, *b.Points)
+		kind, err = Points, markPoints(bb, names, *b.Points)
 	default:
-		err = markConfidence(bb, names, *b.Confidence)
+		kind, err = Confidence, markConfidence(bb, names, *b.Confidence)
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return bb.End(weight)
+	return kind, bb.End(weight)
 }
 
 func mark(bb *tally.BallotBuilder, names map[string]int, name string, value int) error {
@@ -350,9 +357,12 @@ func inCandidateOrder[V any](names map[string]int, m map[string]V, f func(string
 	return nil
 }
 
-// WriteJSON writes e as a JSON ballot file whose ballots have the given kind, one ballot per
-// line. The output is the same bytes for the same election.
+// WriteJSON writes e as a JSON ballot file whose ballots have the given kind ("" for e.Kind),
+// one ballot per line. The output is the same bytes for the same election.
 func WriteJSON(w io.Writer, e *tally.Election, kind Kind) error {
+	if kind == "" {
+		kind = e.Kind
+	}
 	if msg := checkCandidates(e.Candidates); msg != "" {
 		return fmt.Errorf("ballotfile: %s", msg)
 	}

@@ -2,7 +2,7 @@ package blt
 
 import (
 	"bytes"
-	"strings"
+	"errors"
 
 	"github.com/govboard/govboard/pkg/tally"
 )
@@ -34,7 +34,14 @@ func (p *parser) ballot(b []byte, i int) error {
 		return err
 	}
 	if err := p.bb.AddBallot(w, p.cands, p.levels); err != nil {
-		return p.errf("%s", strings.TrimPrefix(err.Error(), tally.ErrInvalid.Error()+": "))
+		// The builder's errors (a weight over tally.MaxTotalWeight, …) become this line's error,
+		// in the builder's words without its "invalid count input" prefix: *Error matches
+		// tally.ErrInvalid already.
+		var ie *tally.InputError
+		if errors.As(err, &ie) {
+			return p.errf("%s", ie.Reason)
+		}
+		return p.errf("%v", err)
 	}
 	return nil
 }
@@ -186,6 +193,7 @@ func (p *parser) finish() (*tally.Election, error) {
 		p.e.Title = p.strs[n]
 	}
 	p.e.Ballots = p.bb.Ballots()
+	p.e.Kind = tally.KindRanking
 	e := p.e
 	return &e, nil
 }

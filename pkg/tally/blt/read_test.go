@@ -126,6 +126,14 @@ func TestReadErrors(t *testing.T) {
 		{"1 1\n0\n\"A\"\n\"T\"\n\"extra\"\n", "line 5: unexpected text after the title"},
 		{"1 1\n0\n\"A\"\n\"T\"\nzzz\n", "line 5: unexpected text after the title"},
 		{"1 1\n1 12345678901234567890 0\n0\n\"A\"\n", "line 2: candidate 123456789012345678… is too large"},
+		// Weights are bounded by tally.MaxTotalWeight (2^32), one by one and in total, so that
+		// no count can overflow; the reader names the line that goes over.
+		{"3 1\n900000000000000000 1 0\n900000000000000000 1 2 0\n" + names,
+			"line 2: ballot weight 900000000000000000 exceeds 4294967296, the most a count accepts"},
+		{"3 1\n1 1 0\n4294967296 1 0\n" + names,
+			"line 3: the total weight of the ballots exceeds 4294967296, the most a count accepts"},
+		{"3 1\n3000000000 1 2 0\n2000000000 2 1 0\n" + names,
+			"line 3: the total weight of the ballots exceeds 4294967296, the most a count accepts"},
 	}
 	for _, tt := range tests {
 		_, err := blt.Read(strings.NewReader(tt.in))
@@ -139,6 +147,18 @@ func TestReadErrors(t *testing.T) {
 		if !errors.Is(err, blt.ErrSyntax) || !errors.Is(err, tally.ErrInvalid) {
 			t.Errorf("Read(%q) error %v does not match ErrSyntax and tally.ErrInvalid", tt.in, err)
 		}
+	}
+}
+
+// TestReadMaxTotalWeight: a total of exactly tally.MaxTotalWeight is accepted, and a BLT file
+// holds rankings.
+func TestReadMaxTotalWeight(t *testing.T) {
+	e, err := blt.Read(strings.NewReader("2 1\n4294967295 1 0\n1 1 0\n0\n\"A\"\n\"B\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Ballots.TotalWeight() != tally.MaxTotalWeight || e.Kind != tally.KindRanking {
+		t.Errorf("total %d, kind %q", e.Ballots.TotalWeight(), e.Kind)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 // (candidates of equal value joined by "="), the closing 0, the quoted names and the title.
 // Read(Write(e)) gives back e, up to merging of identical ballots and renumbering of preference
 // levels to 1, 2, 3, …. Names may not contain a line break, and must be non-empty and unique,
-// because Read would refuse them.
+// because Read would refuse them. Points and confidence ballots are refused: BLT holds rankings
+// (approval ballots are written as all-equal rankings).
 func Write(w io.Writer, e *tally.Election) error {
 	if err := checkWritable(e); err != nil {
 		return err
@@ -73,6 +74,10 @@ func appendBallot(buf []byte, weight int64, b *tally.Ballots, i int) []byte {
 func checkWritable(e *tally.Election) error {
 	if len(e.Candidates) == 0 {
 		return fmt.Errorf("blt: cannot write an election without candidates")
+	}
+	if e.Kind == tally.KindPoints || e.Kind == tally.KindConfidence {
+		// Read would take the points or yes/no marks for preference levels.
+		return fmt.Errorf("blt: a BLT file holds rankings, not %s ballots", e.Kind)
 	}
 	seen := make(map[string]bool, len(e.Candidates))
 	for k, c := range e.Candidates {

@@ -54,6 +54,9 @@ func TestWriteRefuses(t *testing.T) {
 		{Seats: 1, Candidates: []tally.Candidate{{Name: "A"}, {Name: "A"}}},
 		{Seats: 1, Candidates: []tally.Candidate{{Name: "A\nB"}}},
 		{Seats: 1, Title: "T\r", Candidates: []tally.Candidate{{Name: "A"}}},
+		// Read would take points or yes/no marks for preference levels.
+		{Seats: 1, Kind: tally.KindPoints, Candidates: []tally.Candidate{{Name: "A"}}},
+		{Seats: 1, Kind: tally.KindConfidence, Candidates: []tally.Candidate{{Name: "A"}}},
 	} {
 		if err := blt.Write(&bytes.Buffer{}, e); err == nil {
 			t.Errorf("Write(%+v) succeeded, want an error", e)
