@@ -58,7 +58,7 @@ func TestCondorcetDeterministic(t *testing.T) {
 	for _, method := range []string{"schulze", "rankedpairs", "plurality", "approval"} {
 		var results []*tally.Result
 		for range 2 {
-			e := nsReadBLT(t, "rankedpairs/equal-strengths.blt")
+			e := readTestBLT(t, "rankedpairs", "equal-strengths.blt")
 			e.Seats = 2
 			results = append(results, nsCount(t, method, e, tally.Options{Seed: []byte("same")}))
 		}

@@ -9,7 +9,8 @@ import (
 
 // countConfidence counts a yes/no vote on each candidate (the policy of an uncontested contest,
 // DESIGN.md §4). A mark's Value is +1 for yes, -1 for no and 0 for abstain; a candidate that a
-// ballot does not mark is abstained on. A ballot with any other value is set aside as invalid.
+// ballot does not mark is abstained on. Election.Validate refuses any other value
+// (KindConfidence).
 //
 // A candidate qualifies when yes/(yes+no) exceeds Options.ConfidenceThreshold (1/2 by default,
 // i.e. yes > no); with no yes and no no votes at all a candidate does not qualify. When more
@@ -23,7 +24,7 @@ func countConfidence(e *Election, opts Options) (*Result, error) {
 		return nil, err
 	}
 	counts := make([]ConfidenceCount, len(e.Candidates))
-	invalid := tallyConfidence(e, counts)
+	tallyConfidence(e, counts)
 	var qualified []int
 	for c, n := range counts {
 		if !e.Candidates[c].Withdrawn && confident(n, th) {
@@ -48,13 +49,8 @@ func countConfidence(e *Election, opts Options) (*Result, error) {
 	round := tallyRound(e, yes, s.elected, fmt.Sprintf(
 		"Confidence vote: seated when yes/(yes+no) > %d/%d, at most %d seat(s), by largest yes-no margin; elected: %s",
 		th.Num, th.Den, e.Seats, joinNames(e, s.elected)))
-	round.NonTransferable = Int(invalid, 0)
 	r := &Result{Elected: s.elected, Rounds: []Round{round}, Ties: s.ties, PassedOver: s.passed,
 		Confidence: counts}
-	if invalid > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf(
-			"%d ballot(s) had a mark other than yes (+1), no (-1) or abstain (0) and were set aside as invalid", invalid))
-	}
 	if len(qualified) > len(s.elected)+len(s.passed) {
 		r.Notes = append(r.Notes, fmt.Sprintf(
 			"%d candidate(s) passed the threshold for %d seat(s); the largest yes-no margins were seated",
@@ -75,17 +71,12 @@ func confidenceThreshold(t Ratio) (Ratio, error) {
 	return t, nil
 }
 
-// tallyConfidence adds every valid ballot to counts and returns the weight of invalid ballots.
-// Withdrawn candidates keep zero counts.
-func tallyConfidence(e *Election, counts []ConfidenceCount) (invalid int64) {
+// tallyConfidence adds every ballot to counts. Withdrawn candidates keep zero counts.
+func tallyConfidence(e *Election, counts []ConfidenceCount) {
 	total := e.Ballots.TotalWeight()
 	for i := range e.Ballots.Len() {
 		w := e.Ballots.Weight(i)
 		cands, values := e.Ballots.Marks(i)
-		if slices.ContainsFunc(values, func(v int32) bool { return v < -1 || v > 1 }) {
-			invalid += w
-			continue
-		}
 		for k, c := range cands {
 			switch values[k] {
 			case 1:
@@ -101,9 +92,8 @@ func tallyConfidence(e *Election, counts []ConfidenceCount) (invalid int64) {
 			continue
 		}
 		// Unmarked and explicit 0 marks both abstain.
-		counts[c].Abstain = total - invalid - counts[c].Yes - counts[c].No
+		counts[c].Abstain = total - counts[c].Yes - counts[c].No
 	}
-	return invalid
 }
 
 // confident reports whether yes/(yes+no) > th, exactly (in big integers, since weights are

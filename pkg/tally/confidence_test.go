@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
+	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
 // TestConfidenceMoreQualifiedThanSeats: 2 seats, 7 voters of which one ballot is invalid.
@@ -15,9 +16,8 @@ import (
 //	3 × A yes, B yes, C no
 //	2 × A no,  B no,  C yes, D yes
 //	1 × A abstains explicitly, D yes (B and C unmarked: abstain)
-//	1 × A:2 — not a yes/no/abstain value: set aside
 //
-// Valid weight 6. A 3 yes 2 no 1 abstain (3/5 > 1/2), B the same, C 2/3/1 (2/5: no),
+// Weight 6. A 3 yes 2 no 1 abstain (3/5 > 1/2), B the same, C 2/3/1 (2/5: no),
 // D 3 yes 0 no 3 abstain (3/3). A, B and D qualify for 2 seats: D has the largest margin (3),
 // A and B tie on margin 1 for the second seat and the seed decides.
 func TestConfidenceMoreQualifiedThanSeats(t *testing.T) {
@@ -25,8 +25,7 @@ func TestConfidenceMoreQualifiedThanSeats(t *testing.T) {
 	for k := range 8 {
 		seed := []byte(fmt.Sprintf("confidence-%d", k))
 		e := nsElection(t, 2, "A B C D",
-			nsBallot{3, "A:1 B:1 C:-1"}, nsBallot{2, "A:-1 B:-1 C:1 D:1"}, nsBallot{1, "A:0 D:1"},
-			nsBallot{1, "A:2"})
+			nsBallot{3, "A:1 B:1 C:-1"}, nsBallot{2, "A:-1 B:-1 C:1 D:1"}, nsBallot{1, "A:0 D:1"})
 		r := nsCount(t, "confidence", e, tally.Options{Seed: seed})
 		wantCounts := []tally.ConfidenceCount{{3, 2, 1}, {3, 2, 1}, {2, 3, 1}, {3, 0, 3}}
 		if diff := cmp.Diff(wantCounts, r.Confidence); diff != "" {
@@ -35,14 +34,19 @@ func TestConfidenceMoreQualifiedThanSeats(t *testing.T) {
 		second := tally.NewTieBreaker(e, seed).Order(1, "elect", []int{0, 1})[0]
 		chosen[second] = true
 		got := nsOutcomeOf(t, e, r)
-		want := nsOutcome{Elected: nsNames(e, []int{3, second}), Votes: []int64{3, 3, 2, 3},
-			NonTransf: 1, PassedOver: []string{}, Ties: 1}
+		want := nsOutcome{Elected: namesOf(tallytest.Names(e), []int{3, second}), Votes: []int64{3, 3, 2, 3},
+			PassedOver: []string{}, Ties: 1}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("seed %s outcome (-want +got):\n%s", seed, diff)
 		}
 	}
 	if len(chosen) != 2 {
 		t.Errorf("8 seeds always chose %v; the seed must matter", chosen)
+	}
+	bad := nsElection(t, 2, "A B", nsBallot{1, "A:2"})
+	bad.Kind = tally.KindConfidence
+	if _, err := tally.Count("confidence", bad, tally.Options{}); !errors.Is(err, tally.ErrInvalid) {
+		t.Errorf("a mark of 2: err = %v, want ErrInvalid", err)
 	}
 }
 
@@ -71,7 +75,7 @@ func TestConfidenceThreshold(t *testing.T) {
 			e := nsElection(t, 3, "A B C",
 				nsBallot{2, "A:1 B:1 C:1"}, nsBallot{2, "A:-1 B:-1"}, nsBallot{1, "B:1 C:0"})
 			r := nsCount(t, "confidence", e, tally.Options{ConfidenceThreshold: tt.threshold})
-			if diff := cmp.Diff(tt.want, nsNames(e, r.Elected)); diff != "" {
+			if diff := cmp.Diff(tt.want, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 				t.Errorf("elected (-want +got):\n%s", diff)
 			}
 			want := []tally.ConfidenceCount{{2, 2, 1}, {3, 2, 0}, {2, 0, 3}}
@@ -88,7 +92,7 @@ func TestConfidenceEdges(t *testing.T) {
 	e := nsElection(t, 3, "A B C", nsBallot{2, "A:1 B:1"}, nsBallot{1, "A:-1 B:1"})
 	e.Candidates[1].Withdrawn = true
 	r := nsCount(t, "confidence", e, tally.Options{ConfidenceThreshold: tally.Ratio{Num: 0, Den: 1}})
-	if diff := cmp.Diff([]string{"A"}, nsNames(e, r.Elected)); diff != "" {
+	if diff := cmp.Diff([]string{"A"}, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 		t.Errorf("elected (-want +got):\n%s", diff)
 	}
 	want := []tally.ConfidenceCount{{2, 1, 0}, {}, {0, 0, 3}}

@@ -69,7 +69,7 @@ func TestCondorcetConformance(t *testing.T) {
 			}
 			if want.RankedPairsWinner != "" {
 				r := nsCount(t, "rankedpairs", c.Election, tally.Options{})
-				if got := nsNames(c.Election, r.Elected); !slices.Equal(got, []string{want.RankedPairsWinner}) {
+				if got := namesOf(tallytest.Names(c.Election), r.Elected); !slices.Equal(got, []string{want.RankedPairsWinner}) {
 					t.Errorf("ranked pairs elected %v, want %s", got, want.RankedPairsWinner)
 				}
 			}
@@ -96,7 +96,7 @@ func ncCheckCondorcet(t *testing.T, c tallytest.Case, method string, want ncCond
 			t.Errorf("pairwise (-want +got):\n%s", diff)
 		}
 	}
-	elected := nsNames(c.Election, r.Elected)
+	elected := namesOf(tallytest.Names(c.Election), r.Elected)
 	switch {
 	case want.Winner != nil:
 		if !slices.Equal(elected, []string{*want.Winner}) {
@@ -127,7 +127,7 @@ func ncSeedReachesAll(t *testing.T, c tallytest.Case, method string, allowed []s
 	reached := map[string]bool{}
 	for k := range 16 {
 		r := nsCount(t, method, c.Election, tally.Options{Seed: []byte(fmt.Sprint("seed-", k))})
-		w := nsNames(c.Election, r.Elected)[0]
+		w := namesOf(tallytest.Names(c.Election), r.Elected)[0]
 		if !slices.Contains(allowed, w) {
 			t.Errorf("seed-%d elected %s, want one of %v", k, w, allowed)
 		}
@@ -145,7 +145,7 @@ func ncCompareOrder(t *testing.T, source string, want [][]string, e *tally.Elect
 	t.Helper()
 	var got [][]string
 	for _, g := range r.Order {
-		got = append(got, slices.Sorted(slices.Values(nsNames(e, g))))
+		got = append(got, slices.Sorted(slices.Values(namesOf(tallytest.Names(e), g))))
 	}
 	var w [][]string
 	for _, g := range want {

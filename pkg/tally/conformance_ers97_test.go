@@ -37,10 +37,10 @@ func TestERS97Conformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			names := tallytest.Names(c.Election)
-			if diff := cmp.Diff(c.Strings("elected"), gsNames(res.Elected, names)); diff != "" {
+			if diff := cmp.Diff(c.Strings("elected"), namesOf(names, res.Elected)); diff != "" {
 				t.Errorf("elected vs expected.json (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(ref.Elected, gsNames(res.Elected, names)); diff != "" {
+			if diff := cmp.Diff(ref.Elected, namesOf(names, res.Elected)); diff != "" {
 				t.Errorf("elected vs OpenSTV (-want +got):\n%s", diff)
 			}
 			round := gsRoundOf(res, names)
@@ -51,7 +51,7 @@ func TestERS97Conformance(t *testing.T) {
 			if diff := cmp.Diff(ref.ElectedRound, gotElected); diff != "" {
 				t.Errorf("round of election (-want +got):\n%s", diff)
 			}
-			excluded := gsNames(res.Excluded, names)
+			excluded := namesOf(names, res.Excluded)
 			slices.SortStableFunc(excluded, func(a, b string) int {
 				if d := round.excluded[a] - round.excluded[b]; d != 0 {
 					return d

@@ -217,15 +217,3 @@ func seedMatchingDroop(t *testing.T, c tallytest.Case, ref droopRun) []byte {
 	t.Fatalf("no seed among 64 makes the tie choices %v", chosen)
 	return nil
 }
-
-// namesOf returns the names of candidates cs (nil when there are none).
-func namesOf(names []string, cs []int) []string {
-	if len(cs) == 0 {
-		return nil
-	}
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = names[c]
-	}
-	return out
-}

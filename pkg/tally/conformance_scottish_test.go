@@ -80,14 +80,14 @@ func gsCheckScotExpected(t *testing.T, c tallytest.Case, res *tally.Result) {
 	if diff := cmp.Diff(want.ElectedStage, gotStage); diff != "" {
 		t.Errorf("elected stage (-want +got):\n%s", diff)
 	}
-	elected := gsNames(res.Elected, names)
+	elected := namesOf(names, res.Elected)
 	if !slices.IsSortedFunc(elected, func(a, b string) int { return gotStage[a] - gotStage[b] }) {
 		t.Errorf("elected %q not in order of stage of election %v", elected, gotStage)
 	}
 	if diff := cmp.Diff(gsSortedByStage(want.Elected, want.ElectedStage), gsSortedByStage(elected, gotStage)); diff != "" {
 		t.Errorf("elected (-want +got; order compared across stages only):\n%s", diff)
 	}
-	if diff := cmp.Diff(want.Excluded, gsNames(res.Excluded, names)); diff != "" {
+	if diff := cmp.Diff(want.Excluded, namesOf(names, res.Excluded)); diff != "" {
 		t.Errorf("excluded order (-want +got):\n%s", diff)
 	}
 	stages := want.Tallies.Stages
@@ -248,14 +248,6 @@ func gsSortedByStage(elected []string, stage map[string]int) []string {
 		}
 		return strings.Compare(a, b)
 	})
-	return out
-}
-
-func gsNames(cands []int, names []string) []string {
-	out := make([]string, len(cands))
-	for k, c := range cands {
-		out[k] = names[c]
-	}
 	return out
 }
 

@@ -35,7 +35,7 @@ func TestSimpleConformance(t *testing.T) {
 				got := ncCounts(c.Election, r)
 				var want ncSimpleRef
 				c.ReadJSON(t, "expected.json", &want)
-				ncCompareSet(t, "expected.json elected", want.Elected, nsNames(c.Election, r.Elected))
+				ncCompareSet(t, "expected.json elected", want.Elected, namesOf(tallytest.Names(c.Election), r.Elected))
 				if diff := cmp.Diff(want.Counts, got); diff != "" {
 					t.Errorf("counts differ from expected.json (-want +got):\n%s", diff)
 				}
@@ -51,7 +51,7 @@ func TestSimpleConformance(t *testing.T) {
 						t.Errorf("counts differ from %s (-want +got):\n%s", ref, diff)
 					}
 					if rf.Elected != nil {
-						ncCompareSet(t, ref+" elected", rf.Elected, nsNames(c.Election, r.Elected))
+						ncCompareSet(t, ref+" elected", rf.Elected, namesOf(tallytest.Names(c.Election), r.Elected))
 					}
 				}
 				ncCheckBallotsAccounted(t, c, r)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // ersScale is the number of decimals of ERS97: quota and transfer values to two places.
@@ -25,7 +24,12 @@ const ersScale = 2
 //     first, each a round of the count (5.4); candidates reaching the threshold in a substage
 //     receive no more papers (5.4.10);
 //   - ties are decided by the votes at the earliest round where the candidates differed, then by
-//     the seeded TieBreaker (5.2.3, 5.2.5, 5.6.2).
+//     the seeded TieBreaker (5.2.3, 5.2.5, 5.6.2);
+//   - when the continuing candidates are no more than the vacancies remaining, they are all
+//     elected, whatever their votes, even none (5.2.7), and when every seat is filled the
+//     others are excluded (5.5.2); equal votes in these last elections and exclusions are put
+//     in order by the tie rule and recorded as ties of purpose "order". (OpenSTV excludes
+//     candidates without votes instead of electing them; no conformance case depends on it.)
 //
 // Each round of Result.Rounds is one OpenSTV round: a stage, or a substage of an exclusion;
 // the action says which. NonTransferable is the total valid vote minus the candidates' votes,
@@ -33,7 +37,9 @@ const ersScale = 2
 //
 // Affiliation cap: a candidate who reaches the threshold when their affiliation already holds
 // its share of seats is passed over: excluded at once, their papers transferred at the next
-// stage as in an exclusion, before any surplus.
+// stage as in an exclusion, before any surplus. The cap is applied only then, and when 5.2.7
+// elects the last candidates; a continuing candidate whose affiliation is full does not count
+// for 5.2.7, since they can never take a seat (see stvCanStop).
 func countERS97(e *Election, opts Options) (*Result, error) {
 	g, err := newGregory(e, ersScale, false)
 	if err != nil {
@@ -43,7 +49,7 @@ func countERS97(e *Election, opts Options) (*Result, error) {
 		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
-		ties:    gregTies{tb: NewTieBreaker(e, opts.Seed), name: "earliest-difference"},
+		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), name: "earliest-difference"},
 		res:     &Result{},
 		first:   true,
 	}
@@ -59,7 +65,7 @@ type ers97 struct {
 	*gregory
 	seats   int
 	guard   *capGuard
-	ties    gregTies
+	ties    tieRule
 	res     *Result
 	total   int64     // total valid vote, in units
 	history [][]int64 // votes at the end of each round
@@ -174,8 +180,9 @@ func (c *ers97) updateSurplus() {
 }
 
 // updateWinners deems elected the continuing candidates at or above the threshold (and above
-// zero), largest vote first; when they are one more than the vacancies, the one with the
-// fewest votes waits (5.6.2). The lower threshold that follows may elect more.
+// zero), largest vote first, passing over those the affiliation cap refuses; when they are one
+// more than the vacancies, the one with the fewest votes waits (5.6.2). The lower threshold
+// that follows may elect more.
 func (c *ers97) updateWinners() {
 	r := c.r()
 	floor := max(c.thresh[r], 1)
@@ -188,8 +195,13 @@ func (c *ers97) updateWinners() {
 	if len(reach) == 0 {
 		return
 	}
-	if c.guard.cap > 0 {
-		reach = c.capReach(c.ties.order(c.history, c.votes, reach, c.r()+1, c.res))
+	ordered := c.guard.cap > 0 // the cap needs the order of election; order once (ties recorded once)
+	if ordered {
+		var refused []int
+		reach, refused = capFilter(c.guard, c.ties.order(c.history, c.votes, reach, c.r()+1, c.res))
+		for _, k := range refused {
+			c.passOver(k)
+		}
 	}
 	if len(reach)+len(c.res.Elected) == c.seats+1 {
 		// One too many: the one with the fewest votes is not elected, and since the others
@@ -200,7 +212,10 @@ func (c *ers97) updateWinners() {
 	if len(reach) == 0 {
 		return
 	}
-	for _, k := range c.ties.order(c.history, c.votes, reach, c.r()+1, c.res) {
+	if !ordered {
+		reach = c.ties.order(c.history, c.votes, reach, c.r()+1, c.res)
+	}
+	for _, k := range reach {
 		c.elect(k)
 	}
 	c.updateThresh()
@@ -210,28 +225,14 @@ func (c *ers97) updateWinners() {
 	}
 }
 
-// capReach passes over the candidates of reach (in order of election) whom the affiliation cap
-// refuses, and returns the others.
-func (c *ers97) capReach(reach []int) []int {
-	if c.guard.cap <= 0 {
-		return reach
-	}
-	held := map[string]int{}
-	var ok []int
-	for _, k := range reach {
-		a := c.e.Candidates[k].Affiliation
-		if a == "" || c.guard.won[a]+held[a] < c.guard.cap {
-			held[a]++
-			ok = append(ok, k)
-			continue
-		}
-		c.state[k] = stvExcluded
-		c.res.PassedOver = append(c.res.PassedOver, c.guard.passOver(c.r()+1, k))
-		c.res.Excluded = append(c.res.Excluded, k)
-		c.round.Excluded = append(c.round.Excluded, k)
-		c.passed = append(c.passed, k)
-	}
-	return ok
+// passOver excludes k, whom the affiliation cap does not let take a seat; their papers are
+// transferred at the next stage.
+func (c *ers97) passOver(k int) {
+	c.state[k] = stvExcluded
+	c.res.PassedOver = append(c.res.PassedOver, c.guard.passOver(c.r()+1, k))
+	c.res.Excluded = append(c.res.Excluded, k)
+	c.round.Excluded = append(c.round.Excluded, k)
+	c.passed = append(c.passed, k)
 }
 
 func (c *ers97) elect(k int) {
@@ -245,13 +246,13 @@ func (c *ers97) elect(k int) {
 // pickFewest returns the candidate of cands with the fewest votes, ties decided by the earliest
 // round where they differed, then by the seed.
 func (c *ers97) pickFewest(round int, cands []int, votes []int64, purpose string) int {
-	return c.ties.pick(c.history, gregExtremes(votes, cands, false), false, round, purpose, c.res)
+	return c.ties.pick(c.history, extremes(votes, cands, false), false, round, purpose, c.res)
 }
 
-// finished reports whether the count is over: all seats filled, or no more continuing candidates
-// than vacancies (OpenSTV stop conditions "Know Winners" and "N").
+// finished reports whether the count is over: all seats filled, or no more continuing
+// candidates than vacancies (stvCanStop; OpenSTV stop conditions "Know Winners" and "N").
 func (c *ers97) finished() bool {
-	return len(c.res.Elected) == c.seats || len(c.hopeful())+len(c.res.Elected) <= c.seats
+	return stvCanStop(c.guard, c.hopeful(), c.seats-len(c.res.Elected))
 }
 
 func ersCeilDiv(a, b int64) int64 {
@@ -260,15 +261,6 @@ func ersCeilDiv(a, b int64) int64 {
 		q++
 	}
 	return q
-}
-
-// names joins candidate names for an action sentence.
-func (c *ers97) names(cands []int) string {
-	out := make([]string, len(cands))
-	for k, x := range cands {
-		out[k] = c.e.Candidates[x].Name
-	}
-	return strings.Join(out, ", ")
 }
 
 // surplusToTransfer reports whether this stage transfers a surplus: there is one, and it is
@@ -285,13 +277,6 @@ func (c *ers97) sureLosers(r int) []int {
 	h := c.history[r]
 	hope := c.hopeful()
 	most := len(hope) + len(c.res.Elected) - c.seats
-	var sum int64
-	for _, k := range hope {
-		sum += h[k]
-	}
-	if sum == 0 && c.surplus[r] == 0 {
-		return hope
-	}
 	slices.SortStableFunc(hope, func(a, b int) int { return cmp.Compare(h[a], h[b]) })
 	s := c.surplus[r]
 	var losers []int
@@ -339,7 +324,7 @@ func (c *ers97) losers() []int {
 // received, at surplus / transferable papers (truncated) when they are worth more (5.3).
 func (c *ers97) transferSurplus() {
 	r := c.r() - 1
-	k := c.ties.pick(c.history, gregExtremes(c.history[r], c.over, true), true, c.r()+1, "surplus", c.res)
+	k := c.ties.pick(c.history, extremes(c.history[r], c.over, true), true, c.r()+1, "surplus", c.res)
 	c.over = slices.DeleteFunc(c.over, func(x int) bool { return x == k })
 	surplus := c.history[r][k] - c.quota[r]
 	batch := lastBatch(c.piles[k])
@@ -395,7 +380,7 @@ func (c *ers97) exclude(list []int, verb string) {
 		}
 	}
 	slices.SortFunc(values, func(a, b int64) int { return cmp.Compare(b, a) })
-	what := fmt.Sprintf("%s: %s", verb, c.names(list))
+	what := fmt.Sprintf("%s: %s", verb, joinNames(c.e, list))
 	if len(values) == 0 {
 		c.begin(RoundExclusion, what+" (no papers to transfer)", list)
 		c.round.Excluded = fresh
@@ -437,35 +422,27 @@ func (c *ers97) transferValue(list []int, v int64) {
 	c.move(move, int32(c.r()), func(v int64) int64 { return v })
 }
 
-// finish ends the count: when all seats are filled the continuing candidates are excluded
-// (5.5.2); otherwise the continuing candidates with votes fill the remaining seats (5.5.1),
-// those without any being excluded.
+// finish ends the count (5.2.7, 5.5): the continuing candidates fill the vacancies left in
+// order of votes, whatever their votes, those the affiliation cap refuses being passed over;
+// once all seats are filled the others are excluded (5.5.2), fewest votes first.
 func (c *ers97) finish() {
 	last := &c.res.Rounds[len(c.res.Rounds)-1]
-	rest := c.hopeful()
-	slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(c.votes[a], c.votes[b]) })
-	full := len(c.res.Elected) == c.seats
-	var win []int
-	for _, k := range rest {
-		if full || c.votes[k] == 0 {
-			c.state[k] = stvExcluded
-			c.res.Excluded = append(c.res.Excluded, k)
-			last.Excluded = append(last.Excluded, k)
-		} else {
-			win = append(win, k)
-		}
-	}
-	for _, k := range c.ties.order(c.history, c.votes, win, len(c.res.Rounds), c.res) {
-		if c.guard.allows(k) && len(c.res.Elected) < c.seats {
-			c.state[k] = stvElected
-			c.guard.seat(k)
-			c.res.Elected = append(c.res.Elected, k)
-			last.Elected = append(last.Elected, k)
-			continue
-		}
+	round := len(c.res.Rounds)
+	ranked := c.ties.order(c.history, c.votes, c.hopeful(), round, c.res)
+	exclude := func(k int) {
 		c.state[k] = stvExcluded
-		c.res.PassedOver = append(c.res.PassedOver, c.guard.passOver(len(c.res.Rounds), k))
 		c.res.Excluded = append(c.res.Excluded, k)
 		last.Excluded = append(last.Excluded, k)
 	}
+	elect := func(k int) {
+		c.state[k] = stvElected
+		c.guard.seat(k)
+		c.res.Elected = append(c.res.Elected, k)
+		last.Elected = append(last.Elected, k)
+	}
+	passOver := func(k int) {
+		c.res.PassedOver = append(c.res.PassedOver, c.guard.passOver(round, k))
+		exclude(k)
+	}
+	stvFinish(ranked, c.seats-len(c.res.Elected), c.guard, elect, passOver, exclude)
 }

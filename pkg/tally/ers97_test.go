@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
+	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
 // TestERS97HandWorked checks ERS97 on small elections worked out by hand (in the comments)
@@ -55,8 +56,8 @@ func TestERS97HandWorked(t *testing.T) {
 		//   elected below the quota; all seats are filled and the count stops in the middle of
 		//   the exclusion (D keeps 1.98), B being excluded formally.
 		name: "exclusion in substages, count ending mid-exclusion",
-		e: gsElection(t, 2, "A B C D E",
-			"9: A D E B", "3: A C", "5: B", "3: C", "2: D E", "6: E"),
+		// "9: A D E B", "3: A C", "5: B", "3: C", "2: D E", "6: E"
+		e: readTestBLT(t, "ers97", "substages.blt"),
 		want: gsOutcome{
 			Quota:    "9.34",
 			Elected:  []string{"A@1", "E@5"},
@@ -114,7 +115,8 @@ func TestERS97HandWorked(t *testing.T) {
 		//   more than the seat. They are equal now; at round 1, the earliest point where they
 		//   differed, B had fewer (5.6.2), so A is elected.
 		name: "tie: earliest round where they differed",
-		e:    gsElection(t, 1, "A B C D", "4: A", "3: B", "1: C B", "1: D"),
+		// "4: A", "3: B", "1: C B", "1: D"
+		e: readTestBLT(t, "ers97", "earliest-difference-tie.blt"),
 		want: gsOutcome{
 			Quota:    "4.50",
 			Elected:  []string{"A@2"},
@@ -170,5 +172,35 @@ func TestERS97SeedTie(t *testing.T) {
 	}
 	if len(seen) != 2 {
 		t.Errorf("the seeds all chose the same candidate; pick seeds that differ")
+	}
+}
+
+// TestERS97CapTieOnce follows testdata/tally/ers97/cap-tie.blt by hand: 2 seats, A (of X) 5,
+// B (of Y) 5, C 1, D 1, at most one seat per affiliation (which refuses nobody here).
+// Quota 12/3 = 4.00; the threshold is 12/3 = 4.00 too. A and B both pass it at round 1; the
+// cap needs their order of election, and they were never apart, so the seed orders them: one
+// "order" tie, recorded once. All seats are then filled and C and D, both 1, are excluded
+// formally, fewest first: another "order" tie (their votes at round 1 are equal too), the
+// one the seed ranks first being excluded last.
+func TestERS97CapTieOnce(t *testing.T) {
+	for _, seed := range []string{"seed-1", "seed-2", "seed-3", "seed-4"} {
+		e := gsAffiliate(readTestBLT(t, "ers97", "cap-tie.blt"), "X Y")
+		tb := tally.NewTieBreaker(e, []byte(seed))
+		ab, cd := tb.Order(1, "order", []int{0, 1}), tb.Order(1, "order", []int{2, 3})
+		r := countOrFatal(t, "ers97", e, tally.Options{Seed: []byte(seed), AffiliationCap: 1})
+		names := tallytest.Names(e)
+		want := gsOutcome{
+			Quota:    "4.00",
+			Elected:  []string{names[ab[0]] + "@1", names[ab[1]] + "@1"},
+			Excluded: []string{names[cd[1]] + "@1", names[cd[0]] + "@1"},
+			Rounds:   []string{"1: 5.00 5.00 1.00 1.00 | 0.00"},
+			Ties: []tally.Tie{
+				{Round: 1, Tied: []int{0, 1}, Rule: "seed", Chosen: ab[0], Purpose: "order"},
+				{Round: 1, Tied: []int{2, 3}, Rule: "seed", Chosen: cd[0], Purpose: "order"},
+			},
+		}
+		if diff := cmp.Diff(want, gsOutcomeOf(e, r)); diff != "" {
+			t.Errorf("seed %q (-want +got):\n%s", seed, diff)
+		}
 	}
 }

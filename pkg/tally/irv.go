@@ -3,7 +3,6 @@ package tally
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // irvNote is the rule summary every IRV result carries.
@@ -15,9 +14,9 @@ const irvNote = "Instant runoff: the fewest votes excluded one at a time until a
 // irvCount is the state of one IRV count: each ballot sits on the pile of the candidate it
 // counts for, so that an exclusion only reads the excluded candidate's ballots.
 type irvCount struct {
-	e   *Election
-	tb  TieBreaker
-	res *Result
+	e    *Election
+	ties tieRule
+	res  *Result
 
 	continuing []bool
 	votes      []int64
@@ -43,14 +42,16 @@ type irvCount struct {
 //
 // A tie for the fewest votes is broken by the votes at the most recent earlier round at which
 // the tied candidates had different votes (the lowest there is excluded; with three or more,
-// the search goes on among those still tied), and otherwise by the TieBreaker.
+// the search goes on among those still tied), and otherwise by the TieBreaker. The last
+// continuing candidate is elected whatever their votes: with no ballots at all, the seed
+// decides every exclusion.
 func countIRV(e *Election, opts Options) (*Result, error) {
 	if e.Seats != 1 {
 		return nil, invalidf("irv elects exactly one candidate, not %d (use meek or scottish for several seats)", e.Seats)
 	}
 	n := len(e.Candidates)
 	m := &irvCount{
-		e: e, tb: NewTieBreaker(e, opts.Seed), res: &Result{},
+		e: e, ties: tieRule{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "previous-round"}, res: &Result{},
 		continuing: make([]bool, n), votes: make([]int64, n),
 		pos: make([]int32, e.Ballots.Len()), next: make([]int32, e.Ballots.Len()),
 		pile: make([]int32, n),
@@ -170,45 +171,20 @@ func (m *irvCount) excludeLowest() {
 	m.record(RoundExclusion, action, []int{low})
 }
 
-// breakTie picks the candidate to exclude among those tied for the fewest votes.
+// breakTie picks the candidate to exclude among those tied for the fewest votes: the tie rule
+// looks at the rounds before the latest one, most recent first, then the seed decides.
 func (m *irvCount) breakTie(tied []int) (int, string) {
 	if len(tied) == 1 {
 		return tied[0], ""
 	}
 	round := len(m.res.Rounds) + 1
-	all := slices.Clone(tied)
-	for r := len(m.history) - 2; r >= 0 && len(tied) > 1; r-- {
-		votes := m.history[r]
-		low := votes[tied[0]]
-		for _, c := range tied {
-			low = min(low, votes[c])
-		}
-		var lowest []int
-		for _, c := range tied {
-			if votes[c] == low {
-				lowest = append(lowest, c)
-			}
-		}
-		tied = lowest
+	c := m.ties.pick(m.history[:len(m.history)-1], tied, false, round, "exclude", m.res)
+	tie := m.res.Ties[len(m.res.Ties)-1]
+	others := joinNames(m.e, slices.DeleteFunc(slices.Clone(tie.Tied), func(x int) bool { return x == c }))
+	if tie.Rule == m.ties.name {
+		return c, fmt.Sprintf("; tied with %s, fewest votes at an earlier round", others)
 	}
-	if len(tied) == 1 {
-		m.res.Ties = append(m.res.Ties, Tie{Round: round, Tied: all, Rule: "previous-round", Chosen: tied[0], Purpose: "exclude"})
-		return tied[0], fmt.Sprintf("; tied with %s, fewest votes at an earlier round", m.names(all, tied[0]))
-	}
-	c, tie := m.tb.Choose(round, "exclude", tied)
-	m.res.Ties = append(m.res.Ties, tie)
-	return c, fmt.Sprintf("; tied with %s at every round, chosen by the tie-break seed", m.names(tied, c))
-}
-
-// names lists the candidates of cs other than skip.
-func (m *irvCount) names(cs []int, skip int) string {
-	var parts []string
-	for _, c := range cs {
-		if c != skip {
-			parts = append(parts, m.e.Candidates[c].Name)
-		}
-	}
-	return strings.Join(parts, ", ")
+	return c, fmt.Sprintf("; tied with %s at every round, chosen by the tie-break seed", others)
 }
 
 func (m *irvCount) record(kind RoundKind, action string, excluded []int) {

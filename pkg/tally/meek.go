@@ -42,7 +42,7 @@ const (
 // meekCount is the state of one Meek count.
 type meekCount struct {
 	e      *Election
-	tb     TieBreaker
+	ties   tieRule // Meek has no rule of its own for ties: the seed decides (nil history)
 	cap    *capGuard
 	seats  int
 	total  int64 // total ballot weight in units
@@ -75,7 +75,11 @@ type meekCount struct {
 //   - otherwise the lowest hopeful is excluded. Candidates whose votes are within the total
 //     surplus of the lowest count as tied with it (the surplus says how far the votes may
 //     still move), as in Droop; such a tie is decided by the TieBreaker (Droop takes the first
-//     in ballot order, which would favour candidates by their position on the ballot paper).
+//     in ballot order, which would favour candidates by their position on the ballot paper);
+//   - when the hopefuls are no more than the seats left, they are all elected, whatever their
+//     votes, even none, and when every seat is filled the others are excluded, as in the other
+//     STV methods (stvCanStop); exactly equal votes, when candidates are elected together or
+//     excluded at the end, are put in order by the TieBreaker (ties of purpose "order").
 //
 // Equal rankings follow Droop and stv-rs exactly, quirks included: at a level of equally
 // ranked candidates the value is split equally among those not excluded, each keeps its share
@@ -85,15 +89,14 @@ type meekCount struct {
 //
 // Affiliation cap: a candidate who reaches the quota (or is left to fill a seat) while the cap
 // for their affiliation is full is excluded instead, their votes go on, and the pass-over is
-// recorded.
+// recorded. A hopeful whose affiliation is full does not keep the count going (stvCanStop).
 func countMeek(e *Election, opts Options) (*Result, error) {
+	// Election.Validate bounds the total weight by MaxTotalWeight (2^32), so that total
+	// votes in units of 10^-9 stay below 2^62.
 	total := e.Ballots.TotalWeight()
-	if total > math.MaxInt64/meekOne/2 {
-		return nil, invalidf("meek: total ballot weight %d is too large for 9-decimal arithmetic", total)
-	}
 	n := len(e.Candidates)
 	m := &meekCount{
-		e: e, tb: NewTieBreaker(e, opts.Seed), cap: newCapGuard(e, opts), seats: e.Seats,
+		e: e, ties: tieRule{tb: NewTieBreaker(e, opts.Seed)}, cap: newCapGuard(e, opts), seats: e.Seats,
 		total: total * meekOne, status: make([]meekStatus, n), kf: make([]int64, n),
 		votes: make([]int64, n), res: &Result{},
 	}
@@ -140,10 +143,10 @@ func (m *meekCount) run() {
 	m.finish()
 }
 
-// complete reports whether the hopeful candidates can no longer compete for the seats left.
+// complete reports whether the hopeful candidates can no longer compete for the seats left
+// (stvCanStop).
 func (m *meekCount) complete() bool {
-	left := m.seats - m.elected
-	return left <= 0 || m.hopeful <= left
+	return stvCanStop(m.cap, m.candidates(meekHopeful), m.seats-m.elected)
 }
 
 func (m *meekCount) distribute() { m.trie.distribute(m.kf, m.votes) }
@@ -194,7 +197,7 @@ func (m *meekCount) iterate() (stop string, batch, elected, passed []int) {
 // electReached elects the candidates who reached the quota, highest first, while seats are
 // left; those the affiliation cap blocks are returned as passed over (excluded by the caller).
 func (m *meekCount) electReached(reached []int) (elected, passed []int) {
-	for _, c := range m.byVotesDesc(reached) {
+	for _, c := range m.ties.order(nil, m.votes, reached, len(m.res.Rounds)+1, m.res) {
 		switch {
 		case m.elected >= m.seats:
 			// Cannot happen with this quota (seats+1 quotas exceed the votes); kept hopeful.
@@ -306,9 +309,9 @@ func (m *meekCount) excludeLowest() {
 	note := ""
 	if len(tied) > 1 {
 		var tie Tie
-		c, tie = m.tb.Choose(len(m.res.Rounds)+1, "exclude", tied)
+		c, tie = m.ties.tb.Choose(len(m.res.Rounds)+1, "exclude", tied)
 		m.res.Ties = append(m.res.Ties, tie)
-		note = fmt.Sprintf("; tied within the surplus with %s, chosen by the tie-break seed", m.names(tied))
+		note = fmt.Sprintf("; tied within the surplus with %s, chosen by the tie-break seed", joinNames(m.e, tied))
 	}
 	m.exclude(c, "Excluded (lowest): ", note)
 }
@@ -327,34 +330,33 @@ func (m *meekCount) exclude(c int, action, note string) {
 	m.addRound(RoundExclusion, text, []int{c}, nil, []int{c})
 }
 
-// finish elects the remaining hopefuls when they are no more than the seats left, or excludes
-// them when the seats are filled, and records the final distribution.
+// finish elects the remaining hopefuls, whatever their votes, when they are no more than the
+// seats left, or excludes them when the seats are filled (stvFinish), and records the final
+// distribution.
 func (m *meekCount) finish() {
 	rest := m.candidates(meekHopeful)
 	if len(rest) == 0 {
 		return
 	}
-	if m.elected < m.seats {
-		rest = m.byVotesDesc(rest) // the order decides who is elected first
-	} else {
-		slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(m.votes[b], m.votes[a]) })
-	}
-	var elected, excluded []int
 	round := len(m.res.Rounds) + 1
-	for _, c := range rest {
-		if m.elected < m.seats && m.cap.allows(c) {
-			m.setElected(c)
-			elected = append(elected, c)
-			continue
-		}
-		if m.elected < m.seats {
-			m.res.PassedOver = append(m.res.PassedOver, m.cap.passOver(round, c))
-		}
+	var elected, excluded []int
+	exclude := func(c int) {
 		m.status[c], m.kf[c] = meekExcluded, 0
 		m.hopeful--
 		m.res.Excluded = append(m.res.Excluded, c)
 		excluded = append(excluded, c)
 	}
+	elect := func(c int) {
+		m.setElected(c)
+		elected = append(elected, c)
+	}
+	passOver := func(c int) {
+		m.res.PassedOver = append(m.res.PassedOver, m.cap.passOver(round, c))
+		exclude(c)
+	}
+	// The order decides who is elected first, and who is excluded first.
+	ranked := m.ties.order(nil, m.votes, rest, round, m.res)
+	stvFinish(ranked, m.seats-m.elected, m.cap, elect, passOver, exclude)
 	for _, c := range excluded {
 		m.trie.exclude(c)
 	}
@@ -363,35 +365,13 @@ func (m *meekCount) finish() {
 	m.distribute()
 	var parts []string
 	if len(elected) > 0 {
-		parts = append(parts, "Elected remaining: "+m.names(elected))
+		parts = append(parts, "Elected remaining: "+joinNames(m.e, elected))
 	}
 	if len(excluded) > 0 {
-		parts = append(parts, "Excluded remaining: "+m.names(excluded))
+		parts = append(parts, "Excluded remaining: "+joinNames(m.e, excluded))
 	}
 	subjects := slices.Concat(elected, excluded)
 	m.addRound(RoundElection, strings.Join(parts, "; "), subjects, elected, excluded)
-}
-
-// byVotesDesc orders candidates by votes, highest first; exactly equal votes are ordered by
-// the TieBreaker (purpose "order"), and the tie is recorded.
-func (m *meekCount) byVotesDesc(cs []int) []int {
-	out := slices.Clone(cs)
-	slices.SortStableFunc(out, func(a, b int) int { return cmp.Compare(m.votes[b], m.votes[a]) })
-	for i := 0; i < len(out); {
-		j := i + 1
-		for j < len(out) && m.votes[out[j]] == m.votes[out[i]] {
-			j++
-		}
-		if j-i > 1 {
-			round := len(m.res.Rounds) + 1
-			order := m.tb.Order(round, "order", out[i:j])
-			tied := slices.Sorted(slices.Values(out[i:j]))
-			m.res.Ties = append(m.res.Ties, Tie{Round: round, Tied: tied, Rule: "seed", Chosen: order[0], Purpose: "order"})
-			copy(out[i:j], order)
-		}
-		i = j
-	}
-	return out
 }
 
 func (m *meekCount) candidates(s meekStatus) []int {
@@ -422,10 +402,10 @@ func (m *meekCount) stageAction(stop string, elected, passed []int) string {
 	case meekStopElected:
 		var parts []string
 		if len(elected) > 0 {
-			parts = append(parts, "elected "+m.names(elected))
+			parts = append(parts, "elected "+joinNames(m.e, elected))
 		}
 		if len(passed) > 0 {
-			parts = append(parts, "reached the quota but passed over (affiliation cap): "+m.names(passed))
+			parts = append(parts, "reached the quota but passed over (affiliation cap): "+joinNames(m.e, passed))
 		}
 		return s + ": " + strings.Join(parts, "; ")
 	case meekStopOmega:
@@ -434,14 +414,6 @@ func (m *meekCount) stageAction(stop string, elected, passed []int) string {
 		return s + ": surplus no longer decreasing"
 	}
 	return s + ": certain losers found"
-}
-
-func (m *meekCount) names(cs []int) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = m.e.Candidates[c].Name
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (m *meekCount) addRound(kind RoundKind, action string, subjects, elected, excluded []int) {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // This file holds the three "top seats by count" methods (plurality, approval, cumulative) and
@@ -95,8 +94,9 @@ func countApproval(e *Election, opts Options) (*Result, error) {
 }
 
 // countCumulative counts a cumulative vote: a mark's Value is the points given to the candidate.
-// A ballot that gives negative points or more points in total than the budget (Options.Points,
-// default Seats) is invalid and set aside; it does not stop the count. The budget is checked on
+// Negative points are refused by Election.Validate (KindPoints). A ballot that gives more points
+// in total than the budget (Options.Points, default Seats) is invalid and set aside; it does not
+// stop the count. The budget is checked on
 // the ballot as the voter marked it, withdrawn candidates included, because validity is a
 // property of the ballot paper; points on withdrawn candidates of a valid ballot are then lost.
 func countCumulative(e *Election, opts Options) (*Result, error) {
@@ -113,12 +113,10 @@ func countCumulative(e *Election, opts Options) (*Result, error) {
 		w := e.Ballots.Weight(i)
 		cands, values := e.Ballots.Marks(i)
 		var total int64
-		ok := true
 		for _, v := range values {
-			ok = ok && v >= 0
 			total += int64(v)
 		}
-		if !ok || total > budget {
+		if total > budget {
 			invalid += w
 			invalidBallots++
 			continue
@@ -133,7 +131,7 @@ func countCumulative(e *Election, opts Options) (*Result, error) {
 	r.Rounds[0].NonTransferable = Int(invalid, 0)
 	if invalid > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf(
-			"%d ballot(s) gave negative points or more than %d points in total and were set aside as invalid",
+			"%d ballot(s) gave more than %d points in total and were set aside as invalid",
 			invalid, budget))
 	}
 	return r, nil
@@ -224,16 +222,4 @@ func tallyRound(e *Election, votes []int64, elected []int, action string) Round 
 		Votes:    v,
 		Elected:  slices.Clone(elected),
 	}
-}
-
-// joinNames lists candidates by name for an action sentence.
-func joinNames(e *Election, cands []int) string {
-	if len(cands) == 0 {
-		return "none"
-	}
-	names := make([]string, len(cands))
-	for k, c := range cands {
-		names[k] = e.Candidates[c].Name
-	}
-	return strings.Join(names, ", ")
 }

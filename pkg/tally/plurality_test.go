@@ -1,8 +1,8 @@
 package tally_test
 
 import (
+	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
-	"github.com/govboard/govboard/pkg/tally/blt"
+	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
 // The helpers of the non-STV tests carry an "ns" prefix so that they cannot collide with the
@@ -60,33 +60,21 @@ func nsElection(t testing.TB, seats int, names string, ballots ...nsBallot) *tal
 	return e
 }
 
-// nsReadBLT reads a hand-made ballot file of testdata/tally.
-func nsReadBLT(t testing.TB, rel string) *tally.Election {
-	t.Helper()
-	e, err := blt.ReadFile(filepath.Join("..", "..", "testdata", "tally", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+// nsKinds gives the ballot kind of the methods whose ballots are not rankings.
+var nsKinds = map[string]tally.BallotKind{"cumulative": tally.KindPoints, "confidence": tally.KindConfidence}
 
-// nsCount counts and fails the test on error.
+// nsCount counts and fails the test on error. An election without a ballot kind gets the one
+// the method counts (a ranking otherwise).
 func nsCount(t testing.TB, method string, e *tally.Election, opts tally.Options) *tally.Result {
 	t.Helper()
+	if e.Kind == "" {
+		e.Kind = nsKinds[method]
+	}
 	r, err := tally.Count(method, e, opts)
 	if err != nil {
 		t.Fatalf("Count(%s): %v", method, err)
 	}
 	return r
-}
-
-// nsNames returns the names of candidates.
-func nsNames(e *tally.Election, cands []int) []string {
-	out := []string{}
-	for _, c := range cands {
-		out = append(out, e.Candidates[c].Name)
-	}
-	return out
 }
 
 // nsVotes returns the integer totals of a single-round result.
@@ -116,12 +104,12 @@ type nsOutcome struct {
 
 func nsOutcomeOf(t testing.TB, e *tally.Election, r *tally.Result) nsOutcome {
 	t.Helper()
-	o := nsOutcome{Elected: nsNames(e, r.Elected), Votes: nsVotes(t, r),
+	o := nsOutcome{Elected: namesOf(tallytest.Names(e), r.Elected), Votes: nsVotes(t, r),
 		NonTransf: r.Rounds[0].NonTransferable.Units, PassedOver: []string{}, Ties: len(r.Ties)}
 	for _, p := range r.PassedOver {
 		o.PassedOver = append(o.PassedOver, e.Candidates[p.Candidate].Name)
 	}
-	if got := nsNames(e, r.Rounds[0].Elected); !slices.Equal(got, o.Elected) {
+	if got := namesOf(tallytest.Names(e), r.Rounds[0].Elected); !slices.Equal(got, o.Elected) {
 		t.Errorf("round elected %v, result elected %v", got, o.Elected)
 	}
 	if r.Rounds[0].Kind != tally.RoundTally || r.Rounds[0].Action == "" {
@@ -142,7 +130,7 @@ func TestPlurality(t *testing.T) {
 		want nsOutcome
 	}{{
 		name: "block vote with overvote and blank (testdata)",
-		e:    nsReadBLT(t, "plurality/block-vote.blt"),
+		e:    readTestBLT(t, "plurality", "block-vote.blt"),
 		want: nsOutcome{Elected: []string{"B", "C"}, Votes: []int64{3, 5, 5, 2}, NonTransf: 2},
 	}, {
 		// First preferences: A 4, B 3, C 2; "A=B C" has two first preferences for one seat.
@@ -216,7 +204,7 @@ func TestApproval(t *testing.T) {
 		want nsOutcome
 	}{{
 		name: "block vote ballots (testdata)",
-		e:    nsReadBLT(t, "approval/block-vote.blt"),
+		e:    readTestBLT(t, "approval", "block-vote.blt"),
 		want: nsOutcome{Elected: []string{"B", "C"}, Votes: []int64{4, 6, 6, 2}, NonTransf: 1},
 	}, {
 		// Every level is approved: A 2+1 = 3, B 2+2 = 4, C 1+2 = 3; most approvals: B.
@@ -239,8 +227,7 @@ func TestCumulative(t *testing.T) {
 	ballots := []nsBallot{
 		{2, "A:2"},
 		{1, "A:1 B:1"},
-		{1, "B:3"},      // over a budget of 2
-		{1, "C:-1 A:1"}, // negative points: invalid whatever the budget
+		{1, "B:3"}, // over a budget of 2
 		{1, "C:2"},
 		{2, "B:1"}, // under the budget is fine
 	}
@@ -249,15 +236,15 @@ func TestCumulative(t *testing.T) {
 		opts tally.Options
 		want nsOutcome
 	}{{
-		// Budget 2 (= seats): "B:3" and "C:-1 A:1" are set aside (weight 2).
+		// Budget 2 (= seats): "B:3" is set aside (weight 1).
 		// A 2*2 + 1 = 5, B 1 + 2*1 = 3, C 2: elected A, B.
 		name: "default budget is the number of seats",
-		want: nsOutcome{Elected: []string{"A", "B"}, Votes: []int64{5, 3, 2}, NonTransf: 2},
+		want: nsOutcome{Elected: []string{"A", "B"}, Votes: []int64{5, 3, 2}, NonTransf: 1},
 	}, {
-		// Budget 3: "B:3" is valid, B 3 + 3 = 6, A 5, C 2; only "C:-1 A:1" is set aside.
+		// Budget 3: "B:3" is valid, B 3 + 3 = 6, A 5, C 2; nothing is set aside.
 		name: "larger budget",
 		opts: tally.Options{Points: 3},
-		want: nsOutcome{Elected: []string{"B", "A"}, Votes: []int64{5, 6, 2}, NonTransf: 1},
+		want: nsOutcome{Elected: []string{"B", "A"}, Votes: []int64{5, 6, 2}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,12 +255,17 @@ func TestCumulative(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcome (-want +got):\n%s", diff)
 			}
-			if len(r.Notes) == 0 {
-				t.Error("no note about the invalid ballots")
+			if (len(r.Notes) > 0) != (tt.want.NonTransf > 0) {
+				t.Errorf("notes %q, want a note exactly when ballots are set aside", r.Notes)
 			}
 		})
 	}
 	if _, err := tally.Count("cumulative", nsElection(t, 1, "A"), tally.Options{Points: -1}); err == nil {
 		t.Error("a negative budget was accepted")
+	}
+	negative := nsElection(t, 2, "A B C", nsBallot{1, "C:-1 A:1"})
+	negative.Kind = tally.KindPoints
+	if _, err := tally.Count("cumulative", negative, tally.Options{}); !errors.Is(err, tally.ErrInvalid) {
+		t.Errorf("negative points: err = %v, want ErrInvalid", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
+	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
 // TestRankedPairsCycle uses testdata/tally/rankedpairs/cycle.blt:
@@ -19,7 +20,7 @@ import (
 // Majorities by winning votes: B>C 12, A>B 11, C>A 9. B>C and A>B are locked; C>A would close
 // the cycle A>B>C>A and is not. Order A > B > C.
 func TestRankedPairsCycle(t *testing.T) {
-	e := nsReadBLT(t, "rankedpairs/cycle.blt")
+	e := readTestBLT(t, "rankedpairs", "cycle.blt")
 	r := nsCount(t, "rankedpairs", e, tally.Options{})
 	if diff := cmp.Diff([][]int64{{0, 11, 7}, {5, 0, 12}, {9, 4, 0}}, r.Pairwise); diff != "" {
 		t.Errorf("pairwise (-want +got):\n%s", diff)
@@ -30,7 +31,7 @@ func TestRankedPairsCycle(t *testing.T) {
 	if diff := cmp.Diff([]int64{2, 1, 0}, nsVotes(t, r)); diff != "" {
 		t.Errorf("wins (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"A"}, nsNames(e, r.Elected)); diff != "" {
+	if diff := cmp.Diff([]string{"A"}, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 		t.Errorf("elected (-want +got):\n%s", diff)
 	}
 	if !slices.Contains(r.Notes, "2 of 3 majorities locked") {
@@ -43,13 +44,13 @@ func TestRankedPairsCycle(t *testing.T) {
 // E>A 23. Locked: B>D, E>D, A>D, C>B; D>C skipped (C>B>D); E>B, A>C locked; B>A skipped
 // (A>C>B); C>E locked; E>A skipped (A>C>E). 7 of 10 locked; order A > C > E > B > D.
 func TestRankedPairsWikipedia(t *testing.T) {
-	e := nsReadBLT(t, "schulze/wikipedia-45.blt")
+	e := readTestBLT(t, "schulze", "wikipedia-45.blt")
 	e.Seats = 2
 	r := nsCount(t, "rankedpairs", e, tally.Options{})
 	if diff := cmp.Diff([][]int{{0}, {2}, {4}, {1}, {3}}, r.Order); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"A", "C"}, nsNames(e, r.Elected)); diff != "" {
+	if diff := cmp.Diff([]string{"A", "C"}, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 		t.Errorf("elected (-want +got):\n%s", diff)
 	}
 	if !slices.Contains(r.Notes, "7 of 10 majorities locked") {
@@ -67,7 +68,7 @@ func TestRankedPairsEqualStrengths(t *testing.T) {
 	winners := map[string]bool{}
 	for k := range 8 {
 		seed := []byte(fmt.Sprintf("pairs-%d", k))
-		e := nsReadBLT(t, "rankedpairs/equal-strengths.blt")
+		e := readTestBLT(t, "rankedpairs", "equal-strengths.blt")
 		r := nsCount(t, "rankedpairs", e, tally.Options{Seed: seed})
 		tbrc := tally.NewTieBreaker(e, seed).Order(1, "order", []int{0, 1, 2})
 		wantOrder, first := [][]int{{1}, {2}, {0}}, 2
@@ -81,7 +82,7 @@ func TestRankedPairsEqualStrengths(t *testing.T) {
 		if diff := cmp.Diff(wantTies, r.Ties); diff != "" {
 			t.Errorf("seed %s ties (-want +got):\n%s", seed, diff)
 		}
-		winners[nsNames(e, r.Elected)[0]] = true
+		winners[namesOf(tallytest.Names(e), r.Elected)[0]] = true
 	}
 	if diff := cmp.Diff(map[string]bool{"A": true, "B": true}, winners); diff != "" {
 		t.Errorf("winners over 8 seeds (-want +got):\n%s", diff)

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/pkg/tally"
+	"github.com/govboard/govboard/pkg/tally/tallytest"
 )
 
 // wikipedia45 is the pairwise matrix of testdata/tally/schulze/wikipedia-45.blt, worked by hand
@@ -47,7 +48,7 @@ func TestSchulzeWikipedia(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.seats, " seats"), func(t *testing.T) {
-			e := nsReadBLT(t, "schulze/wikipedia-45.blt")
+			e := readTestBLT(t, "schulze", "wikipedia-45.blt")
 			e.Seats = tt.seats
 			r := nsCount(t, "schulze", e, tally.Options{})
 			if diff := cmp.Diff(wikipedia45, r.Pairwise); diff != "" {
@@ -56,7 +57,7 @@ func TestSchulzeWikipedia(t *testing.T) {
 			if diff := cmp.Diff([][]int{{4}, {0}, {2}, {1}, {3}}, r.Order); diff != "" {
 				t.Errorf("order (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.elected, nsNames(e, r.Elected)); diff != "" {
+			if diff := cmp.Diff(tt.elected, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 				t.Errorf("elected (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]int64{3, 1, 2, 0, 4}, nsVotes(t, r)); diff != "" {
@@ -78,7 +79,7 @@ func TestSchulzeWikipedia(t *testing.T) {
 //
 // so A > C > B > D, and A wins once E is gone.
 func TestSchulzeWithdrawn(t *testing.T) {
-	e := nsReadBLT(t, "schulze/wikipedia-45.blt")
+	e := readTestBLT(t, "schulze", "wikipedia-45.blt")
 	e.Candidates[4].Withdrawn = true
 	r := nsCount(t, "schulze", e, tally.Options{})
 	if diff := cmp.Diff([][]int{{0}, {2}, {1}, {3}}, r.Order); diff != "" {
@@ -87,7 +88,7 @@ func TestSchulzeWithdrawn(t *testing.T) {
 	if diff := cmp.Diff([]int64{3, 1, 2, 0, 0}, nsVotes(t, r)); diff != "" {
 		t.Errorf("wins (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"A"}, nsNames(e, r.Elected)); diff != "" {
+	if diff := cmp.Diff([]string{"A"}, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 		t.Errorf("elected (-want +got):\n%s", diff)
 	}
 }
@@ -96,11 +97,11 @@ func TestSchulzeWithdrawn(t *testing.T) {
 // affiliation and the cap is 1: E is elected, A is passed over, C (next in the order) takes
 // the seat.
 func TestSchulzeAffiliationCap(t *testing.T) {
-	e := nsReadBLT(t, "schulze/wikipedia-45.blt")
+	e := readTestBLT(t, "schulze", "wikipedia-45.blt")
 	e.Seats = 2
 	e.Candidates[0].Affiliation, e.Candidates[4].Affiliation = "X", "X"
 	r := nsCount(t, "schulze", e, tally.Options{AffiliationCap: 1})
-	if diff := cmp.Diff([]string{"E", "C"}, nsNames(e, r.Elected)); diff != "" {
+	if diff := cmp.Diff([]string{"E", "C"}, namesOf(tallytest.Names(e), r.Elected)); diff != "" {
 		t.Errorf("elected (-want +got):\n%s", diff)
 	}
 	if len(r.PassedOver) != 1 || r.PassedOver[0].Candidate != 0 {
@@ -122,7 +123,7 @@ func TestSchulzeTie(t *testing.T) {
 	chosen := map[int]bool{}
 	for k := range 8 {
 		seed := []byte(fmt.Sprintf("schulze-%d", k))
-		e := nsReadBLT(t, "schulze/incomparable.blt")
+		e := readTestBLT(t, "schulze", "incomparable.blt")
 		r := nsCount(t, "schulze", e, tally.Options{Seed: seed})
 		if diff := cmp.Diff([][]int{{0, 1}, {2}}, r.Order); diff != "" {
 			t.Fatalf("order (-want +got):\n%s", diff)
@@ -144,7 +145,7 @@ func TestSchulzeTie(t *testing.T) {
 		t.Errorf("8 seeds always chose %v; the seed must matter", chosen)
 	}
 
-	e := nsReadBLT(t, "schulze/incomparable.blt")
+	e := readTestBLT(t, "schulze", "incomparable.blt")
 	e.Seats = 2
 	r := nsCount(t, "schulze", e, tally.Options{})
 	if len(r.Ties) != 0 || !cmp.Equal(r.Elected, []int{0, 1}) {

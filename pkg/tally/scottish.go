@@ -1,7 +1,6 @@
 package tally
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 )
@@ -27,8 +26,11 @@ const scotScale = 5
 //   - ties (equal surpluses, equal lowest votes) are decided by the votes at the end of the
 //     most recent preceding stage at which the tied candidates differed, then by lot, here the
 //     seeded TieBreaker (rules 49(2)–(3), 51);
-//   - when the continuing candidates are as many as the vacancies left, they are elected and
-//     no further transfer is made (rule 52).
+//   - when the continuing candidates are no more than the vacancies left, they are all elected,
+//     whatever their votes (none, with no valid paper), and no further transfer is made
+//     (rule 52); when all vacancies are filled, the others are excluded formally. Equal votes
+//     in these last elections and exclusions are put in order by the rule 51 tie rule, then by
+//     lot, and recorded as ties of purpose "order".
 //
 // Papers without a valid first preference (empty, or naming only withdrawn candidates) are not
 // valid papers. A paper whose next preference names two continuing candidates at the same
@@ -36,7 +38,9 @@ const scotScale = 5
 //
 // Affiliation cap: a candidate who reaches the quota when their affiliation already holds its
 // share of seats is passed over: excluded at once, their papers transferred at their current
-// value at the next stage, before any surplus.
+// value at the next stage, before any surplus. The cap is applied only then, and when rule 52
+// elects the last candidates; a continuing candidate whose affiliation is full does not count
+// for rule 52, since they can never take a seat (see stvCanStop).
 func countScottish(e *Election, opts Options) (*Result, error) {
 	g, err := newGregory(e, scotScale, true)
 	if err != nil {
@@ -46,7 +50,7 @@ func countScottish(e *Election, opts Options) (*Result, error) {
 		gregory: g,
 		seats:   e.Seats,
 		guard:   newCapGuard(e, opts),
-		ties:    gregTies{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},
+		ties:    tieRule{tb: NewTieBreaker(e, opts.Seed), backward: true, name: "earlier-stage"},
 		res:     &Result{},
 	}
 	s.quota = (s.valid/int64(e.Seats+1) + 1) * s.unit
@@ -62,7 +66,7 @@ type scottish struct {
 	seats   int
 	quota   int64
 	guard   *capGuard
-	ties    gregTies
+	ties    tieRule
 	res     *Result
 	history [][]int64 // votes at the end of each stage
 	pending []int     // elected candidates whose surplus is not yet transferred
@@ -74,7 +78,7 @@ func (s *scottish) run() {
 	s.record(Round{Kind: RoundFirst, Action: "Begin Count"})
 	for {
 		s.electWithQuota()
-		if s.complete() {
+		if stvCanStop(s.guard, s.hopeful(), s.seatsLeft()) {
 			s.finish()
 			return
 		}
@@ -156,61 +160,25 @@ func (s *scottish) passOver(c int) {
 	s.last().Excluded = append(s.last().Excluded, c)
 }
 
-// complete reports whether the count is over: every vacancy filled, or no more continuing
-// candidates who could take a seat than vacancies (rule 52), in which case no further transfer
-// is made.
-func (s *scottish) complete() bool {
-	return s.seatsLeft() <= 0 || s.electable() <= s.seatsLeft()
-}
-
-// electable counts the continuing candidates who could still be seated together under the
-// affiliation cap (all of them when there is no cap).
-func (s *scottish) electable() int {
-	left := map[string]int{}
-	n := 0
-	for _, c := range s.hopeful() {
-		a := s.e.Candidates[c].Affiliation
-		if s.guard.cap <= 0 || a == "" {
-			n++
-			continue
-		}
-		if _, ok := left[a]; !ok {
-			left[a] = s.guard.cap - s.guard.won[a]
-		}
-		if left[a] > 0 {
-			left[a]--
-			n++
-		}
-	}
-	return n
-}
-
-// finish fills the last vacancies with the remaining continuing candidates (rule 52) or, when
-// all seats are filled, excludes them formally, lowest vote first.
+// finish ends the count once stvCanStop allows (rule 52): the continuing candidates fill the
+// vacancies left in order of votes, equal votes decided by rule 51 and recorded as "order"
+// ties, whatever their votes; the others are excluded formally, fewest votes first.
 func (s *scottish) finish() {
-	rest := s.hopeful()
-	if s.seatsLeft() > 0 {
-		for _, c := range s.ties.order(s.earlier(), s.votes, rest, s.stage(), s.res) {
-			if s.guard.allows(c) && s.seatsLeft() > 0 {
-				s.elect(c)
-			} else {
-				s.passOver(c)
-			}
-		}
-		return
-	}
-	slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(s.votes[a], s.votes[b]) })
-	for _, c := range rest {
-		s.state[c] = stvExcluded
-		s.res.Excluded = append(s.res.Excluded, c)
-		s.last().Excluded = append(s.last().Excluded, c)
-	}
+	ranked := s.ties.order(s.earlier(), s.votes, s.hopeful(), s.stage(), s.res)
+	stvFinish(ranked, s.seatsLeft(), s.guard, s.elect, s.passOver, s.exclude)
+}
+
+// exclude excludes c without transferring their papers: the count is over.
+func (s *scottish) exclude(c int) {
+	s.state[c] = stvExcluded
+	s.res.Excluded = append(s.res.Excluded, c)
+	s.last().Excluded = append(s.last().Excluded, c)
 }
 
 // transferSurplus transfers the largest surplus (rules 48, 49): every paper of the candidate
 // passes on at floor5(surplus × value / votes).
 func (s *scottish) transferSurplus() {
-	high := gregExtremes(s.votes, s.pending, true)
+	high := extremes(s.votes, s.pending, true)
 	c := s.ties.pick(s.history, high, true, s.stage()+1, "surplus", s.res)
 	s.pending = slices.DeleteFunc(s.pending, func(x int) bool { return x == c })
 	total, surplus := s.votes[c], s.votes[c]-s.quota
@@ -239,6 +207,6 @@ func (s *scottish) transferAll(c int, action string) {
 
 // lowest chooses the continuing candidate to exclude: the fewest votes, ties decided by rule 51.
 func (s *scottish) lowest() int {
-	low := gregExtremes(s.votes, s.hopeful(), false)
+	low := extremes(s.votes, s.hopeful(), false)
 	return s.ties.pick(s.history, low, false, s.stage()+1, "exclude", s.res)
 }

@@ -1,10 +1,8 @@
 package tally
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // This file holds the paper handling shared by the two Gregory-method STV counts, Scottish STV
@@ -247,90 +245,4 @@ func gregMulDiv(a, b, c int64) int64 {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	q, _ := bits.Div64(hi, lo, uint64(c))
 	return int64(q)
-}
-
-// gregNarrow breaks a tie among tied candidates by their votes at earlier rounds:
-// history[r][c] is candidate c's vote at the end of round r. Rounds are visited newest first
-// when backward is set (Scottish STV: "the most recent preceding stage at which they had
-// unequal votes"), oldest first otherwise (ERS97: "the first stage or the earliest point").
-// At each round where the still-tied candidates differ, only those with the lowest (or, with
-// highest, the largest) vote stay tied. It returns the candidates still tied at the end: one
-// when the history decided.
-func gregNarrow(history [][]int64, tied []int, highest, backward bool) []int {
-	tied = slices.Clone(tied)
-	for k := range history {
-		r := k
-		if backward {
-			r = len(history) - 1 - k
-		}
-		h := history[r]
-		best := h[tied[0]]
-		for _, c := range tied[1:] {
-			if (highest && h[c] > best) || (!highest && h[c] < best) {
-				best = h[c]
-			}
-		}
-		tied = slices.DeleteFunc(tied, func(c int) bool { return h[c] != best })
-		if len(tied) == 1 {
-			break
-		}
-	}
-	return tied
-}
-
-// gregExtremes returns the candidates among cands with the lowest (or, with highest, the largest)
-// value in votes.
-func gregExtremes(votes []int64, cands []int, highest bool) []int {
-	var out []int
-	for _, c := range cands {
-		switch {
-		case len(out) == 0:
-			out = append(out, c)
-		case votes[c] == votes[out[0]]:
-			out = append(out, c)
-		case (highest && votes[c] > votes[out[0]]) || (!highest && votes[c] < votes[out[0]]):
-			out = append(out[:0], c)
-		}
-	}
-	return out
-}
-
-// gregTies breaks the ties of a Gregory count: first by the votes of earlier rounds, as the
-// method's rules say, then by the seed.
-type gregTies struct {
-	tb       TieBreaker
-	backward bool   // look at the most recent earlier round first (Scottish) or the first (ERS97)
-	name     string // Tie.Rule recorded when the history decides
-}
-
-// pick chooses one of tied (lowest or highest vote) for purpose at round, recording the tie.
-func (t gregTies) pick(history [][]int64, tied []int, highest bool, round int, purpose string, res *Result) int {
-	if len(tied) == 1 {
-		return tied[0]
-	}
-	left := gregNarrow(history, tied, highest, t.backward)
-	if len(left) == 1 {
-		sorted := slices.Sorted(slices.Values(tied))
-		res.Ties = append(res.Ties, Tie{Round: round, Tied: sorted, Rule: t.name, Chosen: left[0], Purpose: purpose})
-		return left[0]
-	}
-	c, tie := t.tb.Choose(round, purpose, left)
-	res.Ties = append(res.Ties, tie)
-	return c
-}
-
-// order sorts cands by decreasing vote; candidates with equal votes are put in order by pick
-// (purpose "order"), so that the order of election, which decides who takes the full terms,
-// is never left to chance silently.
-func (t gregTies) order(history [][]int64, votes []int64, cands []int, round int, res *Result) []int {
-	cands = slices.Clone(cands)
-	slices.SortStableFunc(cands, func(a, b int) int { return cmp.Compare(votes[b], votes[a]) })
-	out := make([]int, 0, len(cands))
-	for len(cands) > 0 {
-		same := gregExtremes(votes, cands, true)
-		c := t.pick(history, same, true, round, "order", res)
-		out = append(out, c)
-		cands = slices.DeleteFunc(cands, func(x int) bool { return x == c })
-	}
-	return out
 }
