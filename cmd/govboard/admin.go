@@ -42,15 +42,7 @@ func newAddUserCmd() *cobra.Command {
 			}
 			m := NewMain(cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			defer m.Close()
-			if err := m.OpenStore(cmd.Context()); err != nil {
-				return err
-			}
-			if cfg.DB.AutoMigrate {
-				if _, err := m.Store.Migrate(cmd.Context()); err != nil {
-					return err
-				}
-			}
-			if err := m.Store.CheckSchema(cmd.Context()); err != nil {
+			if err := m.openSchema(cmd.Context()); err != nil {
 				return err
 			}
 			if err := m.openService(); err != nil {

@@ -28,12 +28,16 @@ import (
 // Main wires configuration → store → service → HTTP server. main() and the end-to-end tests
 // both use it, so the tests run the program as it runs in production.
 type Main struct {
+	// Config is the validated configuration.
 	Config config.Config
+	// Stdout receives what the commands print for the operator.
 	Stdout io.Writer
+	// Logger receives structured logs.
 	Logger *slog.Logger
 	// Clock is the service's clock; nil means the system clock.
 	Clock elections.Clock
 
+	// Store, Service, Tokens, SigningKey and Server are set by Open and Handler.
 	Store      *sqlstore.Store
 	Service    *elections.Service
 	Tokens     *jwtauth.Manager
@@ -57,12 +61,17 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func (m *Main) now() time.Time {
+var _ elections.PasswordHasher = password.Hasher{}
+
+// clock returns the configured clock or the system clock.
+func (m *Main) clock() elections.Clock {
 	if m.Clock != nil {
-		return m.Clock.Now()
+		return m.Clock
 	}
-	return time.Now().UTC()
+	return elections.SystemClock{}
 }
+
+func (m *Main) now() time.Time { return m.clock().Now() }
 
 // OpenStore creates the data directory and opens the database, without migrating.
 func (m *Main) OpenStore(ctx context.Context) error {
@@ -87,6 +96,18 @@ func (m *Main) OpenStore(ctx context.Context) error {
 // Open opens everything serve needs: store (migrated when auto_migrate is on, else checked),
 // signing keys, service and HTTP handler.
 func (m *Main) Open(ctx context.Context) error {
+	if err := m.openSchema(ctx); err != nil {
+		return err
+	}
+	if err := m.openService(); err != nil {
+		return err
+	}
+	return m.openTokens()
+}
+
+// openSchema opens the store and makes sure its schema is current: migrated when
+// db.auto_migrate is on, refused (with the advice to run `govboard migrate`) otherwise.
+func (m *Main) openSchema(ctx context.Context) error {
 	if err := m.OpenStore(ctx); err != nil {
 		return err
 	}
@@ -99,21 +120,11 @@ func (m *Main) Open(ctx context.Context) error {
 			m.Logger.Info("migration applied", "version", a.Version, "name", a.Name)
 		}
 	}
-	if err := m.Store.CheckSchema(ctx); err != nil {
-		return err
-	}
-	if err := m.openService(); err != nil {
-		return err
-	}
-	return m.openTokens()
+	return m.Store.CheckSchema(ctx)
 }
 
 func (m *Main) openService() error {
-	var clock elections.Clock = elections.SystemClock{}
-	if m.Clock != nil {
-		clock = m.Clock
-	}
-	svc, err := elections.NewService(m.Store, clock, password.Hasher{Cost: m.Config.Auth.BcryptCost})
+	svc, err := elections.NewService(m.Store, m.clock(), password.Hasher{Cost: m.Config.Auth.BcryptCost})
 	if err != nil {
 		return err
 	}
@@ -125,12 +136,9 @@ func (m *Main) openService() error {
 // manager. HS256 signs with the configured secret; the Ed25519 key is still the service key.
 func (m *Main) openTokens() error {
 	a := m.Config.Auth
-	priv, created, err := jwtauth.LoadOrCreateEd25519(a.SigningKeyFile)
+	priv, err := m.signingKey()
 	if err != nil {
 		return err
-	}
-	if created {
-		m.Logger.Info("generated a new Ed25519 signing key", "file", a.SigningKeyFile)
 	}
 	m.SigningKey = priv
 	signing := jwtauth.Ed25519Key(priv)
@@ -153,13 +161,34 @@ func (m *Main) openTokens() error {
 	return err
 }
 
+// signingKey loads the service's Ed25519 key. On the embedded SQLite it is created on first
+// start; on PostgreSQL, where several replicas must share one key, a missing file is an error
+// that says how to create it once (`govboard keys generate`) rather than each replica making
+// its own.
+func (m *Main) signingKey() (ed25519.PrivateKey, error) {
+	path := m.Config.Auth.SigningKeyFile
+	if m.Config.DB.Driver != config.DriverSQLite {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("signing key %s does not exist: with %s, replicas share one key; "+
+				"create it once with `govboard keys generate --out %s` and give every replica the same file",
+				path, m.Config.DB.Driver, path)
+		}
+		return jwtauth.LoadEd25519(path)
+	}
+	priv, created, err := jwtauth.LoadOrCreateEd25519(path)
+	if created {
+		m.Logger.Info("generated a new Ed25519 signing key", "file", path)
+	}
+	return priv, err
+}
+
 // Handler builds the HTTP handler with a fresh metrics registry.
 func (m *Main) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = api.New(m.Service, m.Tokens, api.Options{
 		BodyLimit:      strconv.FormatInt(m.Config.HTTP.BodyLimit, 10),
-		RequestTimeout: m.Config.HTTP.WriteTimeout,
+		RequestTimeout: m.Config.HTTP.RequestTimeout,
 		LoginRate:      float64(m.Config.Auth.LoginRate),
 		LoginBurst:     m.Config.Auth.LoginBurst,
 		IPExtractor:    m.ipExtractor(),
@@ -240,6 +269,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
 	defer cancel()
 	if err := m.httpServer.Shutdown(sctx); err != nil {
+		// Requests still running past the shutdown timeout are cut off before the store
+		// closes under them.
+		m.httpServer.Close()
+		<-errc
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -248,8 +281,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the store.
+// Close releases the listener (when Serve never ran) and the store.
 func (m *Main) Close() error {
+	if m.listener != nil && m.httpServer != nil {
+		m.httpServer.Close() // closes the listener too; a no-op after a graceful shutdown
+	}
 	if m.Store != nil {
 		return m.Store.Close()
 	}

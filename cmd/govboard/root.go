@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,9 +26,15 @@ func badInput(err error) error { return &exitError{Code: 2, Err: err} }
 
 // run executes the command line and returns the process exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is run with a context whose cancellation stops long-running commands (serve) as
+// SIGINT would; tests use it.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
@@ -51,7 +58,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "configuration file (YAML); GOVBOARD_CONFIG also names one")
 	config.BindFlags(root.PersistentFlags())
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newAdminCmd(), newVersionCmd(), newTallyCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newAdminCmd(), newKeysCmd(), newVersionCmd(), newTallyCmd())
 	return root
 }
 

@@ -24,6 +24,10 @@ func newServeCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
+			go func() {
+				<-ctx.Done()
+				stop() // a second SIGINT/SIGTERM during the graceful shutdown ends the process
+			}()
 			m := NewMain(cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			defer m.Close()
 			if err := m.Open(ctx); err != nil {
