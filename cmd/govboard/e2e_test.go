@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govboard/govboard/pkg/sqlstore"
+	"github.com/govboard/govboard/pkg/sqlstore/sqlstoretest"
 )
 
 // govboard runs the command line in-process and returns its exit status and output.
@@ -78,12 +81,28 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 	return resp.StatusCode, v
 }
 
-// TestEndToEnd runs the issue #2 acceptance path: a fresh data directory, the service started
-// through Main, an officer created with `admin add-user`, a login, and the token accepted on an
-// officer route and refused on an admin route.
+// TestEndToEnd runs the issue #2 acceptance path on SQLite and, when configured, PostgreSQL: a
+// fresh data directory, the service started through Main, an officer created with `admin
+// add-user`, a login, and the token accepted on an officer route and refused on an admin route.
 func TestEndToEnd(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"GOVBOARD_DATA_DIR": dir, "GOVBOARD_AUTH_BCRYPT_COST": "4"}
+	sqlstoretest.EachEngine(t, func(t *testing.T, opts sqlstore.Options) {
+		dir := filepath.Join(t.TempDir(), "data")
+		env := map[string]string{"GOVBOARD_DATA_DIR": dir, "GOVBOARD_AUTH_BCRYPT_COST": "4",
+			"GOVBOARD_DB_DRIVER": opts.Driver, "GOVBOARD_DB_DSN": opts.DSN}
+		if opts.Driver == sqlstore.DriverPostgres {
+			// PostgreSQL deployments migrate deliberately and share one signing key.
+			if code, out, errOut := govboard(t, "", env, "migrate"); code != 0 {
+				t.Fatalf("migrate: %d %s %s", code, out, errOut)
+			}
+			if code, out, errOut := govboard(t, "", env, "keys", "generate"); code != 0 {
+				t.Fatalf("keys generate: %d %s %s", code, out, errOut)
+			}
+		}
+		endToEnd(t, dir, env)
+	})
+}
+
+func endToEnd(t *testing.T, dir string, env map[string]string) {
 	code, out, errOut := govboard(t, "officer-password-1\n", env,
 		"admin", "add-user", "--email", "o@example.org", "--role", "officer", "--password-stdin")
 	if code != 0 {
@@ -94,7 +113,7 @@ func TestEndToEnd(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "o@example.org") {
 		t.Fatalf("duplicate add-user: exit %d, stderr %q; want 2 naming the address", code, errOut)
 	}
-	if fi, err := os.Stat(filepath.Join(dir, "signing-ed25519.pem")); err == nil {
+	if fi, err := os.Stat(filepath.Join(dir, "signing-ed25519.pem")); err == nil && env["GOVBOARD_DB_DRIVER"] == "sqlite" {
 		t.Fatalf("add-user created a signing key (%v): only serve should", fi.Mode())
 	}
 
