@@ -102,6 +102,12 @@ type Auth struct {
 	LoginRate int
 	// LoginBurst is the number of attempts allowed at once before LoginRate applies.
 	LoginBurst int
+	// AccountLoginRate and AccountLoginBurst limit login attempts per e-mail address (whether
+	// the account exists or not), against password spraying from many client addresses.
+	AccountLoginRate, AccountLoginBurst int
+	// LoginMaxKeys bounds the memory of the login limits: at most this many client addresses
+	// and as many e-mail addresses are tracked at once.
+	LoginMaxKeys int
 	// BcryptCost is the bcrypt cost for new password hashes; 0 means the library default.
 	BcryptCost int
 }

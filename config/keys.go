@@ -59,6 +59,9 @@ func settings() []setting {
 		{key: "auth.hmac_secret", def: nil}, // a secret: no default, ever
 		{key: "auth.login_rate", def: 10},
 		{key: "auth.login_burst", def: 5},
+		{key: "auth.account_login_rate", def: 5},
+		{key: "auth.account_login_burst", def: 10},
+		{key: "auth.login_max_keys", def: 100000},
 		{key: "auth.bcrypt_cost", def: 0},
 		{key: "log.level", def: "info", flag: "log-level",
 			usage: "log level: debug, info, warn or error (env GOVBOARD_LOG_LEVEL; default info)"},

@@ -58,7 +58,7 @@ func TestDefault(t *testing.T) {
 			BusyTimeout: 5 * time.Second},
 		Auth: Auth{Issuer: "govboard", Audience: "govboard", TokenTTL: time.Hour, Algorithm: "EdDSA",
 			SigningKeyFile: filepath.Join("govboard-data", "signing-ed25519.pem"), PreviousKeyFiles: []string{},
-			LoginRate: 10, LoginBurst: 5},
+			LoginRate: 10, LoginBurst: 5, AccountLoginRate: 5, AccountLoginBurst: 10, LoginMaxKeys: 100000},
 		Log: Log{Level: "info", Format: "text"},
 	}
 	if diff := cmp.Diff(want, Default()); diff != "" {
@@ -85,6 +85,7 @@ func everyKey() (map[string]string, Config) {
 		"auth.token_ttl": "15m", "auth.algorithm": "HS256", "auth.signing_key_file": "/keys/new.pem",
 		"auth.previous_key_files": "/keys/a.pem, /keys/b.pem", "auth.hmac_secret": strings.Repeat("s", 40),
 		"auth.login_rate": "20", "auth.login_burst": "3", "auth.bcrypt_cost": "12",
+		"auth.account_login_rate": "6", "auth.account_login_burst": "7", "auth.login_max_keys": "500",
 		"log.level": "debug", "log.format": "json",
 	}
 	want := Config{
@@ -96,7 +97,8 @@ func everyKey() (map[string]string, Config) {
 			BusyTimeout: 9 * time.Second},
 		Auth: Auth{Issuer: "iss.example", Audience: "aud.example", TokenTTL: 15 * time.Minute, Algorithm: "HS256",
 			SigningKeyFile: "/keys/new.pem", PreviousKeyFiles: []string{"/keys/a.pem", "/keys/b.pem"},
-			HMACSecret: Secret(strings.Repeat("s", 40)), LoginRate: 20, LoginBurst: 3, BcryptCost: 12},
+			HMACSecret: Secret(strings.Repeat("s", 40)), LoginRate: 20, LoginBurst: 3, BcryptCost: 12,
+			AccountLoginRate: 6, AccountLoginBurst: 7, LoginMaxKeys: 500},
 		Log: Log{Level: "debug", Format: "json"},
 	}
 	return values, want
@@ -153,6 +155,9 @@ auth:
   hmac_secret: ssssssssssssssssssssssssssssssssssssssss
   login_rate: 20
   login_burst: 3
+  account_login_rate: 6
+  account_login_burst: 7
+  login_max_keys: 500
   bcrypt_cost: 12
 log:
   level: DEBUG

@@ -148,6 +148,10 @@ func checkAuth(ch *checker, a Auth) {
 	}
 	ch.check(a.LoginRate > 0, "auth.login_rate", "must be a positive number of attempts per minute, got %d", a.LoginRate)
 	ch.check(a.LoginBurst > 0, "auth.login_burst", "must be positive, got %d", a.LoginBurst)
+	ch.check(a.AccountLoginRate > 0, "auth.account_login_rate",
+		"must be a positive number of attempts per minute, got %d", a.AccountLoginRate)
+	ch.check(a.AccountLoginBurst > 0, "auth.account_login_burst", "must be positive, got %d", a.AccountLoginBurst)
+	ch.check(a.LoginMaxKeys > 0, "auth.login_max_keys", "must be positive, got %d", a.LoginMaxKeys)
 	ch.check(a.BcryptCost == 0 || (a.BcryptCost >= 4 && a.BcryptCost <= 31), "auth.bcrypt_cost",
 		"must be 0 (library default) or between 4 and 31, got %d", a.BcryptCost) // bcrypt.MinCost..MaxCost
 }

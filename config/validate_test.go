@@ -105,7 +105,8 @@ func TestValidate(t *testing.T) {
 		}, []string{"http.trusted_proxies"}},
 		{"everything wrong", func(c *Config) {
 			*c = Config{Auth: Auth{PreviousKeyFiles: []string{""}}}
-		}, []string{"auth.algorithm", "auth.audience", "auth.issuer", "auth.login_burst", "auth.login_rate",
+		}, []string{"auth.account_login_burst", "auth.account_login_rate", "auth.algorithm", "auth.audience",
+			"auth.issuer", "auth.login_burst", "auth.login_max_keys", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
 			"http.idle_timeout", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
 			"log.format", "log.level"}},

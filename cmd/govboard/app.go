@@ -187,16 +187,19 @@ func (m *Main) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = api.New(m.Service, m.Tokens, api.Options{
-		BodyLimit:      strconv.FormatInt(m.Config.HTTP.BodyLimit, 10),
-		RequestTimeout: m.Config.HTTP.RequestTimeout,
-		LoginRate:      float64(m.Config.Auth.LoginRate),
-		LoginBurst:     m.Config.Auth.LoginBurst,
-		IPExtractor:    m.ipExtractor(),
-		Version:        version,
-		Logger:         m.Logger,
-		Registry:       reg,
-		Ready:          m.ready,
-		Now:            m.now,
+		BodyLimit:         strconv.FormatInt(m.Config.HTTP.BodyLimit, 10),
+		RequestTimeout:    m.Config.HTTP.RequestTimeout,
+		LoginRate:         float64(m.Config.Auth.LoginRate),
+		LoginBurst:        m.Config.Auth.LoginBurst,
+		LoginAccountRate:  float64(m.Config.Auth.AccountLoginRate),
+		LoginAccountBurst: m.Config.Auth.AccountLoginBurst,
+		LoginMaxKeys:      m.Config.Auth.LoginMaxKeys,
+		IPExtractor:       m.ipExtractor(),
+		Version:           version,
+		Logger:            m.Logger,
+		Registry:          reg,
+		Ready:             m.ready,
+		Now:               m.now,
 	})
 	return m.Server.Handler()
 }

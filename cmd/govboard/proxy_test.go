@@ -52,3 +52,28 @@ func TestLoginRateLimitBehindTrustedProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountLoginLimitConfigured checks that auth.account_login_burst reaches the API: logins
+// for one address from different clients share one budget.
+func TestAccountLoginLimitConfigured(t *testing.T) {
+	t.Setenv("GOVBOARD_HTTP_TRUSTED_PROXIES", "127.0.0.1")
+	t.Setenv("GOVBOARD_AUTH_ACCOUNT_LOGIN_BURST", "2")
+	t.Setenv("GOVBOARD_AUTH_ACCOUNT_LOGIN_RATE", "1")
+	base := startServer(t, filepath.Join(t.TempDir(), "data"))
+	var got []int
+	for _, client := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3"} {
+		req, _ := http.NewRequest("POST", base+"/api/v1/auth/login",
+			bytes.NewBufferString(`{"email":"Target@example.org","password":"wrong-password-1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		got = append(got, resp.StatusCode)
+	}
+	if got[0] != 401 || got[1] != 401 || got[2] != 429 {
+		t.Fatalf("three clients, one account: %v, want [401 401 429]", got)
+	}
+}
