@@ -105,6 +105,14 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if err := s.hasher.Compare(u.PasswordHash, password); err != nil {
 		return nil, badLogin()
 	}
+	if s.hasher.NeedsRehash(u.PasswordHash) {
+		// Re-hash with today's parameters, so that a raised cost reaches every account and
+		// old hashes do not verify measurably faster than the dummy compared for unknown
+		// addresses. A failure here does not fail the login; the next login tries again.
+		if h, err := s.hasher.Hash(password); err == nil && s.store.SetPasswordHash(ctx, u.ID, h) == nil {
+			u.PasswordHash = h
+		}
+	}
 	return u, nil
 }
 

@@ -158,3 +158,29 @@ func TestParseRoleAndErrorCode(t *testing.T) {
 		t.Error("ErrorMessage must not show a foreign error's text")
 	}
 }
+
+// TestAuthenticateRehashes checks that a login with a hash of older parameters stores a new
+// hash, so a raised cost reaches every account.
+func TestAuthenticateRehashes(t *testing.T) {
+	ctx := context.Background()
+	svc, st, h := newService(t)
+	u, err := svc.AddUser(ctx, elections.CLIActor(), "o@example.org", elections.RoleOfficer, "right password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Version = "2"
+	if _, err := svc.Authenticate(ctx, "o@example.org", "wrong password"); err == nil {
+		t.Fatal("wrong password accepted")
+	}
+	stored, _ := st.UserByID(ctx, u.ID)
+	if stored.PasswordHash != "hash:right password" {
+		t.Fatalf("a failed login changed the hash to %q", stored.PasswordHash)
+	}
+	if _, err := svc.Authenticate(ctx, "o@example.org", "right password"); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ = st.UserByID(ctx, u.ID)
+	if stored.PasswordHash != "hash2:right password" {
+		t.Fatalf("hash after login with new parameters: %q, want it rehashed", stored.PasswordHash)
+	}
+}

@@ -58,6 +58,8 @@ type UserStore interface {
 	CountUsers(ctx context.Context) (int64, error)
 	// ListUsers returns every account, oldest first.
 	ListUsers(ctx context.Context) ([]User, error)
+	// SetPasswordHash replaces the password hash of an account, or returns an ENOTFOUND *Error.
+	SetPasswordHash(ctx context.Context, id int64, hash string) error
 }
 
 // PasswordHasher hashes and checks passwords with a slow, salted algorithm. It is an interface
@@ -66,6 +68,9 @@ type PasswordHasher interface {
 	Hash(password string) (string, error)
 	// Compare returns nil when password matches hash.
 	Compare(hash, password string) error
+	// NeedsRehash reports whether hash was made with other parameters (e.g. a lower cost)
+	// than Hash uses now.
+	NeedsRehash(hash string) bool
 }
 
 // MinPasswordLength is the shortest password an account may have.

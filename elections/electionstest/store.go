@@ -3,6 +3,7 @@ package electionstest
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/govboard/govboard/elections"
@@ -92,6 +93,19 @@ func (s *Store) ListUsers(context.Context) ([]elections.User, error) {
 	return slices.Clone(s.state.users), nil
 }
 
+// SetPasswordHash replaces the password hash of account id.
+func (s *Store) SetPasswordHash(_ context.Context, id int64, hash string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.state.users {
+		if s.state.users[i].ID == id {
+			s.state.users[i].PasswordHash = hash
+			return nil
+		}
+	}
+	return elections.Errorf(elections.ENOTFOUND, "no such account")
+}
+
 // AppendEvent records e with the next ID.
 func (s *Store) AppendEvent(_ context.Context, e *elections.Event) error {
 	s.mu.Lock()
@@ -119,17 +133,27 @@ func (s *Store) ListEvents(_ context.Context, f elections.EventFilter) ([]electi
 type Hasher struct {
 	mu       sync.Mutex
 	compares int
+	// Version is written into new hashes; hashes of another version need a rehash.
+	Version string
 }
 
-// Hash returns a reversible stand-in for a hash ("hash:" + password); for tests only.
-func (h *Hasher) Hash(password string) (string, error) { return "hash:" + password, nil }
+// Hash returns a reversible stand-in for a hash ("hash<version>:" + password); for tests only.
+func (h *Hasher) Hash(password string) (string, error) {
+	return "hash" + h.Version + ":" + password, nil
+}
+
+// NeedsRehash reports whether hash was made with another Version.
+func (h *Hasher) NeedsRehash(hash string) bool {
+	return !strings.HasPrefix(hash, "hash"+h.Version+":")
+}
 
 // Compare checks password against hash and counts the call.
 func (h *Hasher) Compare(hash, password string) error {
 	h.mu.Lock()
 	h.compares++
 	h.mu.Unlock()
-	if hash != "hash:"+password {
+	_, pw, _ := strings.Cut(hash, ":")
+	if pw != password {
 		return elections.Errorf(elections.EUNAUTHORIZED, "mismatch")
 	}
 	return nil

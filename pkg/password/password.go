@@ -16,12 +16,22 @@ type Hasher struct {
 
 // Hash returns the bcrypt hash of password.
 func (h Hasher) Hash(password string) (string, error) {
-	cost := h.Cost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	b, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	b, err := bcrypt.GenerateFromPassword([]byte(password), h.cost())
 	return string(b), err
+}
+
+// NeedsRehash reports whether hash was made with another cost than h uses (or is not a bcrypt
+// hash at all).
+func (h Hasher) NeedsRehash(hash string) bool {
+	cost, err := bcrypt.Cost([]byte(hash))
+	return err != nil || cost != h.cost()
+}
+
+func (h Hasher) cost() int {
+	if h.Cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return h.Cost
 }
 
 // ErrMismatch is returned by Compare when the password does not match.

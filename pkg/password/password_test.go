@@ -26,4 +26,13 @@ func TestHashAndCompare(t *testing.T) {
 	if again == hash {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
+	if h.NeedsRehash(hash) {
+		t.Error("NeedsRehash of a hash of the current cost = true")
+	}
+	if !(Hasher{Cost: bcrypt.MinCost + 1}).NeedsRehash(hash) {
+		t.Error("NeedsRehash after the cost was raised = false")
+	}
+	if !h.NeedsRehash("not a bcrypt hash") {
+		t.Error("NeedsRehash of garbage = false")
+	}
 }

@@ -65,6 +65,19 @@ func (s *Store) CreateUser(ctx context.Context, u *elections.User) error {
 	return nil
 }
 
+// SetPasswordHash replaces the password hash of account id, or returns an ENOTFOUND
+// *elections.Error when there is no such account.
+func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", id).Update("password_hash", hash)
+	if res.Error != nil {
+		return fmt.Errorf("sqlstore: set password hash: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return elections.Errorf(elections.ENOTFOUND, "no account with id %d", id)
+	}
+	return nil
+}
+
 // UserByEmail returns the account with the (normalised) e-mail address, or an ENOTFOUND
 // *elections.Error.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*elections.User, error) {

@@ -170,3 +170,26 @@ func TestUsersConcurrently(t *testing.T) {
 		}
 	})
 }
+
+func TestSetPasswordHash(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		a, b := newUser("a@example.org", elections.RoleOfficer), newUser("b@example.org", elections.RoleAuditor)
+		for _, u := range []*elections.User{a, b} {
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SetPasswordHash(ctx, a.ID, "$2a$12$new"); err != nil {
+			t.Fatalf("SetPasswordHash: %v", err)
+		}
+		gotA, _ := s.UserByID(ctx, a.ID)
+		gotB, _ := s.UserByID(ctx, b.ID)
+		if gotA.PasswordHash != "$2a$12$new" || gotB.PasswordHash != b.PasswordHash {
+			t.Fatalf("hashes after SetPasswordHash(a): a %q, b %q; want only a's changed", gotA.PasswordHash, gotB.PasswordHash)
+		}
+		if err := s.SetPasswordHash(ctx, 999, "x"); elections.ErrorCode(err) != elections.ENOTFOUND {
+			t.Fatalf("SetPasswordHash of an unknown account: %v, want not_found", err)
+		}
+	})
+}
