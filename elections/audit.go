@@ -62,6 +62,24 @@ type Event struct {
 // Event kinds recorded so far.
 const (
 	EventAccountCreated = "account.created"
+
+	EventCharterApplied             = "charter.applied"
+	EventTermRecorded               = "seat.term_recorded"
+	EventSeatVacated                = "seat.vacated"
+	EventSeatRepresentativeReplaced = "seat.representative_replaced"
+	EventMemberCreated              = "member.created"
+	EventMemberUpdated              = "member.updated"
+	EventRepresentativeReplaced     = "member.representative_replaced"
+	EventMembersImported            = "members.imported"
+	EventDonationRecorded           = "donation.recorded"
+	EventDonationCorrected          = "donation.corrected"
+	EventDonationsImported          = "donations.imported"
+)
+
+// Names for Store.Lock.
+const (
+	LockBoard   = "board"
+	LockMembers = "members"
 )
 
 // EventFilter selects audit events; zero fields do not filter.
@@ -78,6 +96,8 @@ type EventFilter struct {
 type EventStore interface {
 	// AppendEvent records e and sets its ID.
 	AppendEvent(ctx context.Context, e *Event) error
+	// AppendEvents records events in order (in batches) and sets their IDs.
+	AppendEvents(ctx context.Context, es []*Event) error
 	// ListEvents returns the events that f selects, in ID order, at most f.Limit of them.
 	ListEvents(ctx context.Context, f EventFilter) ([]Event, error)
 }
@@ -103,4 +123,37 @@ func (s *Service) ListEvents(ctx context.Context, f EventFilter) ([]Event, error
 		return nil, Errorf(EINVALID, "after must not be negative")
 	}
 	return s.store.ListEvents(ctx, f)
+}
+
+// record appends one event to the audit trail through tx: every change of the board, the roll
+// and the ledger goes through record or recordAll, in the transaction of the change, so that
+// the audit log (a hash chain, later) sees exactly what was committed.
+func record(ctx context.Context, tx Store, at time.Time, actor Actor, kind string, payload any) error {
+	e, err := newEvent(at, actor, kind, payload)
+	if err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, e)
+}
+
+// pendingEvent is an event waiting for recordAll.
+type pendingEvent struct {
+	Kind    string
+	Payload any
+}
+
+// recordAll appends many events of one actor and time, in order, in batches.
+func recordAll(ctx context.Context, tx Store, at time.Time, actor Actor, pending []pendingEvent) error {
+	es := make([]*Event, 0, len(pending))
+	for _, p := range pending {
+		e, err := newEvent(at, actor, p.Kind, p.Payload)
+		if err != nil {
+			return err
+		}
+		es = append(es, e)
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	return tx.AppendEvents(ctx, es)
 }

@@ -9,6 +9,14 @@ import (
 type Store interface {
 	UserStore
 	EventStore
+	CharterStore
+	MemberStore
+	BoardStore
+	// Lock serialises writers: inside a transaction, it waits until no other transaction holds
+	// the lock of that name and holds it until the transaction ends (an advisory lock on
+	// PostgreSQL; SQLite transactions already hold the database's write lock). The domain takes
+	// LockBoard before checking and changing terms or the charter, LockMembers before the roll.
+	Lock(ctx context.Context, name string) error
 	// Tx runs fn in one transaction: fn's changes are all committed or, when fn returns an
 	// error, none are. The Store passed to fn works inside the transaction.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -20,6 +20,13 @@ type Store struct {
 type storeState struct {
 	users  []elections.User
 	events []elections.Event
+	// board.go
+	charters []elections.Charter
+	terms    []elections.Term
+	// members.go
+	members         []elections.Member
+	representatives map[int64][]elections.Representative
+	donations       []elections.Donation
 }
 
 // NewStore returns an empty Store.
@@ -28,7 +35,19 @@ func NewStore() *Store { return &Store{state: &storeState{}} }
 var _ elections.Store = (*Store)(nil)
 
 func (s *storeState) clone() *storeState {
-	return &storeState{users: slices.Clone(s.users), events: slices.Clone(s.events)}
+	reps := make(map[int64][]elections.Representative, len(s.representatives))
+	for k, v := range s.representatives {
+		reps[k] = slices.Clone(v)
+	}
+	terms := slices.Clone(s.terms)
+	for i := range terms {
+		terms[i].Representatives = slices.Clone(terms[i].Representatives)
+	}
+	return &storeState{
+		users: slices.Clone(s.users), events: slices.Clone(s.events),
+		charters: slices.Clone(s.charters), terms: terms,
+		members: slices.Clone(s.members), representatives: reps, donations: slices.Clone(s.donations),
+	}
 }
 
 // Tx runs fn on a copy of the state and keeps the copy only when fn returns nil.
@@ -114,6 +133,19 @@ func (s *Store) AppendEvent(_ context.Context, e *elections.Event) error {
 	s.state.events = append(s.state.events, *e)
 	return nil
 }
+
+// AppendEvents records es in order with the next IDs.
+func (s *Store) AppendEvents(ctx context.Context, es []*elections.Event) error {
+	for _, e := range es {
+		if err := s.AppendEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Lock does nothing: the in-memory store runs one transaction at a time.
+func (s *Store) Lock(context.Context, string) error { return nil }
 
 // ListEvents returns the events f selects, in ID order.
 func (s *Store) ListEvents(_ context.Context, f elections.EventFilter) ([]elections.Event, error) {
