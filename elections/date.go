@@ -137,3 +137,6 @@ func (md MonthDay) String() string {
 
 // In returns md in the given year.
 func (md MonthDay) In(year int) Date { return NewDate(year, md.Month, md.Day) }
+
+// Equal reports whether d and o are the same day (go-cmp uses it to compare Dates).
+func (d Date) Equal(o Date) bool { return d.t.Equal(o.t) }

@@ -141,6 +141,7 @@ type MemberStore interface {
 	DonationsByExternalID(ctx context.Context, ids []string) (map[string]*Donation, error)
 	// DonationsOf returns a member's donations ordered by Date, then ExternalID.
 	DonationsOf(ctx context.Context, memberID int64) ([]Donation, error)
-	// DonationTotal sums the Value of a member's donations dated from..to, both included.
+	// DonationTotal sums the Value of a member's donations dated from..to, both included; a
+	// zero bound leaves that end open.
 	DonationTotal(ctx context.Context, memberID int64, from, to Date) (Amount, error)
 }

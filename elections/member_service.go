@@ -1,8 +1,12 @@
 package elections
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
-// This file's bodies are placeholders until the members helper replaces them.
+// The inputs and results of the member roll's use cases, and the use cases on single members.
+// Imports are in member_import.go and donations.go, eligibility in eligibility.go.
 
 // MemberInput is one member as an import row or an API request gives it: text fields,
 // checked and converted by the service, so that every problem is reported with its Line.
@@ -117,57 +121,191 @@ type MemberEligibility struct {
 	MinDonation   Amount
 }
 
-// ImportMembers creates and updates members from rows, all or nothing: when any row is bad,
-// nothing is written and the EINVALID error's Details hold one "line N: …" problem per bad
-// row. External ids are the key; a row equal to the stored member changes nothing.
-func (s *Service) ImportMembers(ctx context.Context, actor Actor, rows []MemberInput, src ImportSource) (*ImportResult, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
-}
-
 // CreateMember adds one member (ECONFLICT when the external id is taken).
 func (s *Service) CreateMember(ctx context.Context, actor Actor, in MemberInput) (*Member, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	now := s.clock.Now()
+	var out *Member
+	err := s.store.Tx(ctx, func(tx Store) error {
+		if err := tx.Lock(ctx, LockMembers); err != nil {
+			return err
+		}
+		rules, err := memberRulesOf(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		p, err := newMemberPlan(ctx, tx, rules, now, []MemberInput{in})
+		if err != nil {
+			return err
+		}
+		if id := strings.TrimSpace(in.ExternalID); p.stored[id] != nil {
+			return Errorf(ECONFLICT, "member %s exists", id)
+		}
+		p.add(in, in.Line)
+		if err := p.problems.err(); err != nil {
+			return err
+		}
+		if err := p.write(ctx, tx, actor); err != nil {
+			return err
+		}
+		out, err = memberByExternalID(ctx, tx, p.create[0].ExternalID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // UpdateMember changes some fields of a member.
 func (s *Service) UpdateMember(ctx context.Context, actor Actor, externalID string, p MemberPatch) (*Member, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	now := s.clock.Now()
+	var out *Member
+	err := s.store.Tx(ctx, func(tx Store) error {
+		if err := tx.Lock(ctx, LockMembers); err != nil {
+			return err
+		}
+		old, err := memberByExternalID(ctx, tx, externalID)
+		if err != nil {
+			return err
+		}
+		rules, err := memberRulesOf(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		plan := &memberPlan{rules: rules, stored: map[string]*Member{old.ExternalID: old}, now: now,
+			seen: make(map[string]int)}
+		plan.add(patchedInput(old, p), 0)
+		if err := plan.problems.err(); err != nil {
+			return err
+		}
+		if err := plan.write(ctx, tx, actor); err != nil {
+			return err
+		}
+		out, err = memberByExternalID(ctx, tx, old.ExternalID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// patchedInput is m as an input row (without representative, which a patch never changes)
+// with p's fields applied.
+func patchedInput(m *Member, p MemberPatch) MemberInput {
+	in := MemberInput{ExternalID: m.ExternalID, Kind: string(m.Kind), Name: m.Name, Email: m.Email,
+		Constituency: m.Constituency, Joined: m.Joined.String(), PaidThrough: m.PaidThrough.String(),
+		Standing: string(m.Standing)}
+	for _, f := range []struct {
+		to   *string
+		from *string
+	}{{&in.Name, p.Name}, {&in.Email, p.Email}, {&in.Constituency, p.Constituency},
+		{&in.PaidThrough, p.PaidThrough}, {&in.Standing, p.Standing}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	return in
 }
 
 // ReplaceRepresentative designates a new representative of a member organisation; the old
 // one stays in the history.
 func (s *Service) ReplaceRepresentative(ctx context.Context, actor Actor, externalID string, in RepresentativeInput) (*Member, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	now := s.clock.Now()
+	var out *Member
+	err := s.store.Tx(ctx, func(tx Store) error {
+		if err := tx.Lock(ctx, LockMembers); err != nil {
+			return err
+		}
+		m, err := memberByExternalID(ctx, tx, externalID)
+		if err != nil {
+			return err
+		}
+		if m.Kind != MemberOrganisation {
+			return Errorf(ECONFLICT, "member %s is a %s: only an organisation has a representative", m.ExternalID, m.Kind)
+		}
+		rep, err := checkRepresentative(in, m.Representative, DateOf(now))
+		if err != nil {
+			return err
+		}
+		if m.Representative != nil && sameRepresentative(m.Representative, rep) {
+			out = m
+			return nil
+		}
+		if err := tx.AddRepresentative(ctx, m.ID, *rep); err != nil {
+			return err
+		}
+		ev := representativeEvent(m, rep)
+		if err := record(ctx, tx, now, actor, ev.Kind, ev.Payload); err != nil {
+			return err
+		}
+		out, err = memberByExternalID(ctx, tx, m.ExternalID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkRepresentative checks a new representative against the current one (cur, if any).
+func checkRepresentative(in RepresentativeInput, cur *Representative, today Date) (*Representative, error) {
+	var p rowProblems
+	rep := &Representative{Name: strings.TrimSpace(in.Name), Since: today}
+	if rep.Name == "" {
+		p.add(0, "name", "required")
+	}
+	rep.Email = p.parseEmailField(0, "email", strings.TrimSpace(in.Email))
+	if s := strings.TrimSpace(in.Since); s != "" {
+		rep.Since = p.parseDateField(0, "since", s, false)
+	}
+	if cur != nil && !rep.Since.IsZero() && !rep.Since.After(cur.Since) && !sameRepresentative(cur, rep) {
+		p.add(0, "since", "a new representative must start after the current one (%s, since %s), not on %s",
+			cur.Name, cur.Since, rep.Since)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // Member returns a member by external id (ENOTFOUND when there is none).
 func (s *Service) Member(ctx context.Context, externalID string) (*Member, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	return memberByExternalID(ctx, s.store, externalID)
 }
+
+// memberByExternalID returns a stored member with its current representative.
+func memberByExternalID(ctx context.Context, st Store, externalID string) (*Member, error) {
+	ms, err := st.MembersByExternalID(ctx, []string{externalID})
+	if err != nil {
+		return nil, err
+	}
+	m := ms[externalID]
+	if m == nil {
+		return nil, Errorf(ENOTFOUND, "no member %q", externalID)
+	}
+	return m, nil
+}
+
+// DefaultMemberPage is how many members ListMembers returns when the filter sets no limit.
+const DefaultMemberPage = 100
 
 // ListMembers returns a page of members ordered by external id.
 func (s *Service) ListMembers(ctx context.Context, f MemberFilter) ([]Member, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	switch {
+	case f.Limit <= 0:
+		f.Limit = DefaultMemberPage
+	case f.Limit > MaxMemberPage:
+		f.Limit = MaxMemberPage
+	}
+	return s.store.ListMembers(ctx, f)
 }
 
 // Representatives returns the representatives of a member organisation, oldest first.
 func (s *Service) Representatives(ctx context.Context, externalID string) ([]Representative, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
-}
-
-// ImportDonations creates and corrects donations from rows, all or nothing, like
-// ImportMembers. Donors must be members already.
-func (s *Service) ImportDonations(ctx context.Context, actor Actor, rows []DonationInput, src ImportSource) (*ImportResult, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
-}
-
-// Donations returns a member's donations by date.
-func (s *Service) Donations(ctx context.Context, externalID string) ([]Donation, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
-}
-
-// Eligibility tells whether a member may vote and stand in constituency (the member's own
-// when empty) on at, under the charter in force on at, and why not.
-func (s *Service) Eligibility(ctx context.Context, externalID, constituency string, at Date) (*MemberEligibility, error) {
-	return nil, Errorf(EINTERNAL, "not implemented")
+	m, err := s.Member(ctx, externalID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Representatives(ctx, m.ID)
 }

@@ -108,7 +108,7 @@ type TermFilter struct {
 // BoardStore keeps the terms of office on the board's seats.
 type BoardStore interface {
 	// CreateTerm stores a term with its Representatives and sets its ID. MemberExternalID,
-	// when set, must name an existing member.
+	// when set, must name an existing member (ENOTFOUND otherwise).
 	CreateTerm(ctx context.Context, t *Term) error
 	// UpdateTerm stores EndedOn, EndReason and Note of t, by t.ID.
 	UpdateTerm(ctx context.Context, t *Term) error
