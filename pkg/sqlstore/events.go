@@ -64,3 +64,24 @@ func (s *Store) ListEvents(ctx context.Context, f elections.EventFilter) ([]elec
 	}
 	return events, nil
 }
+
+// AppendEvents records events in the order given, batchSize to a statement, and sets their
+// IDs (and their At to the stored precision). Outside a transaction the batches are written
+// in one.
+func (s *Store) AppendEvents(ctx context.Context, es []*elections.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	rows := make([]eventRow, len(es))
+	for i, e := range es {
+		rows[i] = eventFromDomain(e)
+		rows[i].ID = 0 // the database assigns it
+	}
+	if err := s.db.WithContext(ctx).CreateInBatches(&rows, batchSize).Error; err != nil {
+		return fmt.Errorf("sqlstore: append events: %w", err)
+	}
+	for i, e := range es {
+		*e = rows[i].toDomain()
+	}
+	return nil
+}
