@@ -42,9 +42,11 @@ const (
 	CodeNotFound = elections.ENOTFOUND
 	// CodeMethodNotAllowed (405): the URL exists, but not with this method.
 	CodeMethodNotAllowed = "method_not_allowed"
-	// CodePayloadTooLarge (413): the request body is over Options.BodyLimit.
+	// CodePayloadTooLarge (413): the request body is over Options.BodyLimit (Options.ImportBodyLimit
+	// on the import routes).
 	CodePayloadTooLarge = "payload_too_large"
-	// CodeUnsupportedMediaType (415): the request body is not application/json.
+	// CodeUnsupportedMediaType (415): the request body is not of a media type the route accepts
+	// (application/json, unless the route says otherwise).
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	// CodeRateLimited (429): too many attempts; the Retry-After header says when to retry.
 	CodeRateLimited = elections.ERATELIMITED

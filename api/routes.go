@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/govboard/govboard/elections"
 )
@@ -26,6 +27,9 @@ type Route struct {
 	Summary string
 	// middleware runs after the role check and before Handler (e.g. the login rate limit).
 	middleware []echo.MiddlewareFunc
+	// bodyLimit, when set, replaces Options.BodyLimit for this route (the imports), in the
+	// syntax of Options.BodyLimit.
+	bodyLimit string
 }
 
 // check panics unless r is either public or admits some roles: a route table that leaves a
@@ -44,6 +48,7 @@ var (
 	anySignedIn       = []elections.Role{elections.RoleMember, elections.RoleOfficer, elections.RoleAuditor, elections.RoleAdmin}
 	adminOnly         = []elections.Role{elections.RoleAdmin}
 	officerAndAuditor = []elections.Role{elections.RoleOfficer, elections.RoleAuditor}
+	officerOnly       = []elections.Role{elections.RoleOfficer}
 )
 
 // routeTable is THE list of routes and who may call them.
@@ -68,6 +73,50 @@ func (s *Server) routeTable() []Route {
 		{Method: http.MethodGet, Path: v1 + "/audit/events", Roles: officerAndAuditor, Handler: s.listEvents,
 			Summary: "The audit trail, oldest first, one page at a time"},
 
+		{Method: http.MethodGet, Path: v1 + "/board", Public: true, Handler: s.getBoard,
+			Summary: "The charter in force on a day (default today)"},
+		{Method: http.MethodGet, Path: v1 + "/board/charters", Public: true, Handler: s.listCharters,
+			Summary: "Every charter version, oldest first"},
+		{Method: http.MethodPost, Path: v1 + "/board/charters", Roles: officerOnly, Handler: s.applyCharter,
+			Summary: "Apply a charter (YAML or JSON) as the next version"},
+		{Method: http.MethodGet, Path: v1 + "/board/charters/:version", Public: true, Handler: s.getCharter,
+			Summary: "One charter version"},
+		{Method: http.MethodGet, Path: v1 + "/board/seats", Public: true, Handler: s.listSeats,
+			Summary: "The seats of the charter in force on a day"},
+		{Method: http.MethodGet, Path: v1 + "/board/seats/:seat", Public: true, Handler: s.getSeat,
+			Summary: "One seat and the history of its terms"},
+		{Method: http.MethodPost, Path: v1 + "/board/seats/:seat/terms", Roles: officerOnly, Handler: s.recordTerm,
+			Summary: "Record a term of office on a seat"},
+		{Method: http.MethodPost, Path: v1 + "/board/seats/:seat/vacate", Roles: officerOnly, Handler: s.vacateSeat,
+			Summary: "End the term on a seat early (resignation or removal)"},
+		{Method: http.MethodPost, Path: v1 + "/board/seats/:seat/representative", Roles: officerOnly, Handler: s.replaceSeatRepresentative,
+			Summary: "Replace the person sitting for the organisation holding a seat"},
+		{Method: http.MethodGet, Path: v1 + "/board/roster", Public: true, Handler: s.roster,
+			Summary: "Who holds every seat on a day (default today)"},
+		{Method: http.MethodGet, Path: v1 + "/board/seats-up", Public: true, Handler: s.seatsUp,
+			Summary: "The seats each constituency elects in a year, and for how long"},
+
+		{Method: http.MethodGet, Path: v1 + "/members", Roles: officerAndAuditor, Handler: s.listMembers,
+			Summary: "The member roll, one page at a time"},
+		{Method: http.MethodPost, Path: v1 + "/members", Roles: officerOnly, Handler: s.createMember,
+			Summary: "Add a member"},
+		{Method: http.MethodPost, Path: v1 + "/members/import", Roles: officerOnly, Handler: s.importMembers,
+			Summary: "Import members from CSV or JSON, all or nothing", bodyLimit: s.opts.ImportBodyLimit},
+		{Method: http.MethodGet, Path: v1 + "/members/:id", Roles: officerAndAuditor, Handler: s.getMember,
+			Summary: "One member"},
+		{Method: http.MethodPatch, Path: v1 + "/members/:id", Roles: officerOnly, Handler: s.updateMember,
+			Summary: "Change some fields of a member"},
+		{Method: http.MethodPost, Path: v1 + "/members/:id/representative", Roles: officerOnly, Handler: s.replaceRepresentative,
+			Summary: "Designate a new representative of a member organisation"},
+		{Method: http.MethodGet, Path: v1 + "/members/:id/representatives", Roles: officerAndAuditor, Handler: s.listRepresentatives,
+			Summary: "The representatives of a member organisation, oldest first"},
+		{Method: http.MethodGet, Path: v1 + "/members/:id/donations", Roles: officerAndAuditor, Handler: s.listDonations,
+			Summary: "A member's donations, by date"},
+		{Method: http.MethodGet, Path: v1 + "/members/:id/eligibility", Roles: officerAndAuditor, Handler: s.eligibility,
+			Summary: "Whether a member may vote and stand in a constituency on a day, and why not"},
+		{Method: http.MethodPost, Path: v1 + "/donations/import", Roles: officerOnly, Handler: s.importDonations,
+			Summary: "Import donations from CSV or JSON, all or nothing", bodyLimit: s.opts.ImportBodyLimit},
+
 		{Method: http.MethodGet, Path: v1 + "/openapi.json", Public: true, Handler: s.openAPI,
 			Summary: "This API's OpenAPI 3 document"},
 		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.healthz,
@@ -85,6 +134,9 @@ func (s *Server) routeMiddleware(r Route) []echo.MiddlewareFunc {
 	var mw []echo.MiddlewareFunc
 	if !r.Public {
 		mw = append(mw, s.requireRole(r.Roles))
+	}
+	if r.bodyLimit != "" {
+		mw = append(mw, middleware.BodyLimit(r.bodyLimit))
 	}
 	return append(mw, r.middleware...)
 }

@@ -29,9 +29,15 @@ var _ Tokens = (*jwtauth.Manager)(nil)
 
 // Options configures a Server. Zero fields take the defaults named on each.
 type Options struct {
-	// BodyLimit is the largest request body accepted, e.g. "1MB" (echo's size syntax: a number
-	// with an optional K, M or G and an optional B). Default "1MB". New panics on an invalid size.
+	// BodyLimit is the largest request body accepted by every route but the imports, e.g. "1MB"
+	// (echo's size syntax: a number with an optional K, M or G and an optional B). Default
+	// "1MB". New panics on an invalid size.
 	BodyLimit string
+	// ImportBodyLimit is the largest request body accepted by the import routes
+	// (POST /members/import, POST /donations/import), in the syntax of BodyLimit, instead of
+	// BodyLimit: a member roll is larger than any other request. Default "64MB". New panics on
+	// an invalid size.
+	ImportBodyLimit string
 	// RequestTimeout bounds the context of every request. Default 30s.
 	RequestTimeout time.Duration
 	// LoginRate is how many logins per minute one client address may try, on average, once its
@@ -78,6 +84,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.BodyLimit == "" {
 		o.BodyLimit = "1MB"
+	}
+	if o.ImportBodyLimit == "" {
+		o.ImportBodyLimit = "64MB"
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 30 * time.Second
@@ -128,7 +137,10 @@ type Server struct {
 	// templates are the route paths, the only values the metrics' route label takes
 	// besides unmatchedRoute.
 	templates map[string]bool
-	openapi   []byte
+	// ownBodyLimit holds the routes ("METHOD /path") with a body limit of their own, which
+	// the server-wide BodyLimit skips.
+	ownBodyLimit map[string]bool
+	openapi      []byte
 }
 
 // New returns the API server for svc, authenticating callers with tokens. It panics when a
@@ -161,15 +173,19 @@ func newServer(svc *elections.Service, tokens Tokens, opts Options, table func(*
 		s.observe,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: s.logPanic}),
 		secureHeaders,
-		middleware.BodyLimit(opts.BodyLimit),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: opts.BodyLimit, Skipper: s.hasOwnBodyLimit}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout:      opts.RequestTimeout,
 			ErrorHandler: func(err error, _ echo.Context) error { return err },
 		}),
 	)
 	s.templates = make(map[string]bool, len(s.routes))
+	s.ownBodyLimit = make(map[string]bool)
 	for _, r := range s.routes {
 		r.check()
+		if r.bodyLimit != "" {
+			s.ownBodyLimit[r.Method+" "+r.Path] = true
+		}
 		e.Add(r.Method, r.Path, r.Handler, s.routeMiddleware(r)...)
 		s.templates[r.Path] = true
 	}
@@ -188,6 +204,12 @@ func (s *Server) Routes() []Route {
 		out[i] = r
 	}
 	return out
+}
+
+// hasOwnBodyLimit tells the server-wide body limit to skip the routes that have their own
+// (it runs after routing, so c.Path is the matched route's template).
+func (s *Server) hasOwnBodyLimit(c echo.Context) bool {
+	return s.ownBodyLimit[c.Request().Method+" "+c.Path()]
 }
 
 // secureHeaders sets headers that every response carries.

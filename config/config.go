@@ -60,6 +60,9 @@ type HTTP struct {
 	ShutdownTimeout time.Duration
 	// BodyLimit is the largest accepted request body, in bytes.
 	BodyLimit int64
+	// ImportBodyLimit is the largest accepted body of the import routes (members and
+	// donations files), in bytes, instead of BodyLimit.
+	ImportBodyLimit int64
 	// TrustedProxies are the networks (CIDR, or single addresses) of reverse proxies whose
 	// X-Forwarded-For header names the client; empty means the TCP peer is the client. Login
 	// rate limits key on the client address.

@@ -32,6 +32,7 @@ func (d *decoder) config() Config {
 			IdleTimeout:     d.duration("http.idle_timeout"),
 			ShutdownTimeout: d.duration("http.shutdown_timeout"),
 			BodyLimit:       d.size("http.body_limit"),
+			ImportBodyLimit: d.size("http.import_body_limit"),
 			TrustedProxies:  d.list("http.trusted_proxies"),
 		},
 		DB: DB{

@@ -42,6 +42,7 @@ func settings() []setting {
 		{key: "http.idle_timeout", def: "60s"},
 		{key: "http.shutdown_timeout", def: "15s"},
 		{key: "http.body_limit", def: "1MB"},
+		{key: "http.import_body_limit", def: "64MB"},
 		{key: "http.trusted_proxies", def: []string{}},
 		{key: "db.driver", def: DriverSQLite, flag: "db-driver",
 			usage: "database driver, sqlite or postgres (env GOVBOARD_DB_DRIVER; default sqlite)"},

@@ -53,7 +53,7 @@ func TestDefault(t *testing.T) {
 		DataDir: "./govboard-data",
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
 			RequestTimeout: 25 * time.Second, IdleTimeout: time.Minute, ShutdownTimeout: 15 * time.Second, BodyLimit: 1 << 20,
-			TrustedProxies: []string{}},
+			ImportBodyLimit: 64 << 20, TrustedProxies: []string{}},
 		DB: DB{Driver: "sqlite", DSN: filepath.Join("govboard-data", "govboard.db"), AutoMigrate: true,
 			BusyTimeout: 5 * time.Second},
 		Auth: Auth{Issuer: "govboard", Audience: "govboard", TokenTTL: time.Hour, Algorithm: "EdDSA",
@@ -78,7 +78,7 @@ func everyKey() (map[string]string, Config) {
 	values := map[string]string{
 		"data_dir": "/srv/govboard", "http.addr": "0.0.0.0:9090", "http.public_url": "https://vote.example.org",
 		"http.read_timeout": "1s", "http.write_timeout": "2s", "http.request_timeout": "1500ms", "http.idle_timeout": "3s",
-		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "http.trusted_proxies": "10.0.0.0/8, 192.0.2.7",
+		"http.shutdown_timeout": "4s", "http.body_limit": "256KB", "http.import_body_limit": "8MB", "http.trusted_proxies": "10.0.0.0/8, 192.0.2.7",
 		"db.driver": "postgres",
 		"db.dsn":    "host=127.0.0.1 dbname=govboard", "db.auto_migrate": "true", "db.max_open_conns": "7",
 		"db.busy_timeout": "9s", "auth.issuer": "iss.example", "auth.audience": "aud.example",
@@ -92,7 +92,7 @@ func everyKey() (map[string]string, Config) {
 		DataDir: "/srv/govboard",
 		HTTP: HTTP{Addr: "0.0.0.0:9090", PublicURL: "https://vote.example.org", ReadTimeout: time.Second,
 			WriteTimeout: 2 * time.Second, RequestTimeout: 1500 * time.Millisecond, IdleTimeout: 3 * time.Second, ShutdownTimeout: 4 * time.Second,
-			BodyLimit: 256 << 10, TrustedProxies: []string{"10.0.0.0/8", "192.0.2.7"}},
+			BodyLimit: 256 << 10, ImportBodyLimit: 8 << 20, TrustedProxies: []string{"10.0.0.0/8", "192.0.2.7"}},
 		DB: DB{Driver: "postgres", DSN: "host=127.0.0.1 dbname=govboard", AutoMigrate: true, MaxOpenConns: 7,
 			BusyTimeout: 9 * time.Second},
 		Auth: Auth{Issuer: "iss.example", Audience: "aud.example", TokenTTL: 15 * time.Minute, Algorithm: "HS256",
@@ -138,6 +138,7 @@ http:
   idle_timeout: 3s
   shutdown_timeout: 4s
   body_limit: 262144
+  import_body_limit: 8MB
   trusted_proxies: [10.0.0.0/8, 192.0.2.7]
 db:
   driver: Postgres

@@ -105,6 +105,7 @@ func checkHTTP(ch *checker, h HTTP) {
 	ch.positive(h.IdleTimeout, "http.idle_timeout")
 	ch.positive(h.ShutdownTimeout, "http.shutdown_timeout")
 	ch.check(h.BodyLimit > 0, "http.body_limit", "must be a positive size, got %d bytes", h.BodyLimit)
+	ch.check(h.ImportBodyLimit > 0, "http.import_body_limit", "must be a positive size, got %d bytes", h.ImportBodyLimit)
 	for _, p := range h.TrustedProxies {
 		_, err := ParseNetwork(p)
 		ch.check(err == nil, "http.trusted_proxies", "must be CIDR networks or IP addresses, got %q", p)

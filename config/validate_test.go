@@ -31,10 +31,10 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			[]string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=short"},
 			[]string{"auth.hmac_secret", "auth.login_burst", "auth.login_rate", "db.driver", "db.max_open_conns"}},
 		{"values of the wrong type",
-			"http:\n  read_timeout: 15\n  body_limit: lots\nauth:\n  issuer: 2026\n  previous_key_files: [1, 2]\n",
+			"http:\n  read_timeout: 15\n  body_limit: lots\n  import_body_limit: 12 parsecs\nauth:\n  issuer: 2026\n  previous_key_files: [1, 2]\n",
 			[]string{"GOVBOARD_HTTP_WRITE_TIMEOUT=soon", "GOVBOARD_DB_AUTO_MIGRATE=maybe", "GOVBOARD_AUTH_LOGIN_RATE=ten"},
 			[]string{"auth.issuer", "auth.login_rate", "auth.previous_key_files", "db.auto_migrate",
-				"http.body_limit", "http.read_timeout", "http.write_timeout"}},
+				"http.body_limit", "http.import_body_limit", "http.read_timeout", "http.write_timeout"}},
 		{"zero and negative durations", "http:\n  idle_timeout: 0s\n  shutdown_timeout: -1s\nauth:\n  token_ttl: 0s\ndb:\n  busy_timeout: -2s\n", noEnv,
 			[]string{"auth.token_ttl", "db.busy_timeout", "http.idle_timeout", "http.shutdown_timeout"}},
 		{"bad address, URL, algorithm, cost, format",
@@ -108,7 +108,7 @@ func TestValidate(t *testing.T) {
 		}, []string{"auth.account_login_burst", "auth.account_login_rate", "auth.algorithm", "auth.audience",
 			"auth.issuer", "auth.login_burst", "auth.login_max_keys", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
-			"http.idle_timeout", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
+			"http.idle_timeout", "http.import_body_limit", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
 			"log.format", "log.level"}},
 	}
 	for _, tt := range tests {

@@ -188,6 +188,7 @@ func (m *Main) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = api.New(m.Service, m.Tokens, api.Options{
 		BodyLimit:         strconv.FormatInt(m.Config.HTTP.BodyLimit, 10),
+		ImportBodyLimit:   strconv.FormatInt(m.Config.HTTP.ImportBodyLimit, 10),
 		RequestTimeout:    m.Config.HTTP.RequestTimeout,
 		LoginRate:         float64(m.Config.Auth.LoginRate),
 		LoginBurst:        m.Config.Auth.LoginBurst,
