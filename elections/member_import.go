@@ -201,6 +201,13 @@ func sameRepresentative(a, b *Representative) bool {
 func (p *memberPlan) planCreate(row memberRow) {
 	m := row.m
 	m.Representative = row.rep
+	if row.rep != nil && !row.repSince {
+		// A new organisation's first representative has acted for it since it joined,
+		// unless the row says otherwise.
+		rep := *row.rep
+		rep.Since = m.Joined
+		m.Representative = &rep
+	}
 	m.CreatedAt, m.UpdatedAt = p.now, p.now
 	p.create = append(p.create, &m)
 	p.result.Created++

@@ -25,7 +25,8 @@ type MemberInput struct {
 	// Standing is "good" (default when empty) or "suspended".
 	Standing string
 	// RepresentativeName and RepresentativeEmail designate an organisation's representative;
-	// RepresentativeSince (default: today) is when a new one takes over.
+	// RepresentativeSince is when they took over (default: the day the organisation joined
+	// for its first representative, today for a replacement).
 	RepresentativeName  string
 	RepresentativeEmail string
 	RepresentativeSince string

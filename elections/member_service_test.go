@@ -23,7 +23,7 @@ func TestCreateMember(t *testing.T) {
 		want     []string
 	}{
 		{"person", elections.MemberInput{ExternalID: "ind-0007", Kind: "person", Name: "Kay", Constituency: "individual", Joined: "2025-01-01"}, "", nil},
-		{"organisation with representative since today", elections.MemberInput{ExternalID: "org-beta", Kind: "organisation",
+		{"organisation with representative since it joined", elections.MemberInput{ExternalID: "org-beta", Kind: "organisation",
 			Name: "Beta", Constituency: "silver", Joined: "2025-01-01", RepresentativeName: "Ro"}, "", nil},
 		{"external id taken", rollAda, elections.ECONFLICT, nil},
 		{"bad fields, without line numbers", elections.MemberInput{ExternalID: "ind-0008", Kind: "robot", Constituency: "md", Joined: "2025-01-01"},
@@ -55,8 +55,8 @@ func TestCreateMember(t *testing.T) {
 			if m.ExternalID != tt.in.ExternalID || m.ID == 0 || !m.CreatedAt.Equal(rollNow) {
 				t.Errorf("member %+v", m)
 			}
-			if tt.in.RepresentativeName != "" && (m.Representative == nil || m.Representative.Since != rollToday) {
-				t.Errorf("representative %+v, want %s since today", m.Representative, tt.in.RepresentativeName)
+			if tt.in.RepresentativeName != "" && (m.Representative == nil || m.Representative.Since.String() != tt.in.Joined) {
+				t.Errorf("representative %+v, want %s since the day the organisation joined", m.Representative, tt.in.RepresentativeName)
 			}
 			if len(events) != 1 || events[0].Kind != elections.EventMemberCreated || events[0].Payload["member"] != tt.in.ExternalID {
 				t.Errorf("events %v, want one member.created", events)

@@ -44,11 +44,16 @@ func TestServeCommand(t *testing.T) {
 			strings.NewReader(""), &out, io.Discard)
 	}()
 	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	const advice = "admin add-user --email you@example.org --role admin --password-stdin"
 	var base string
-	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); {
+	// The welcome text is written in several lines: wait for the advice too, not only for
+	// the line that says where serve listens.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if m := listening.FindStringSubmatch(out.String()); m != nil {
 			base = m[1]
-			break
+			if strings.Contains(out.String(), advice) {
+				break
+			}
 		}
 		select {
 		case code := <-done:
@@ -59,7 +64,7 @@ func TestServeCommand(t *testing.T) {
 	if base == "" {
 		t.Fatalf("serve did not say where it listens; output:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "admin add-user --email you@example.org --role admin --password-stdin") {
+	if !strings.Contains(out.String(), advice) {
 		t.Errorf("no first-admin advice in:\n%s", out.String())
 	}
 	resp, err := http.Get(base + "/healthz")
