@@ -29,6 +29,15 @@ type Actor struct {
 	ID int64
 	// Role is the role the actor acts in.
 	Role Role
+	// Member is the member's external id for ActorMember (from the access-code token), and
+	// Election the election the token was issued for.
+	Member   string
+	Election int64
+}
+
+// MemberActor returns a member signed in with an access code for an election.
+func MemberActor(member string, election int64) Actor {
+	return Actor{Kind: ActorMember, Role: RoleMember, Member: member, Election: election}
 }
 
 // SystemActor returns the service acting on its own (scheduled jobs).
@@ -74,12 +83,28 @@ const (
 	EventDonationRecorded           = "donation.recorded"
 	EventDonationCorrected          = "donation.corrected"
 	EventDonationsImported          = "donations.imported"
+
+	EventElectionCreated         = "election.created"
+	EventScheduleChanged         = "election.schedule_changed"
+	EventContestChanged          = "contest.changed"
+	EventNominationCreated       = "nomination.created"
+	EventNominationConsented     = "nomination.consented"
+	EventNominationDeclined      = "nomination.declined"
+	EventNominationAccepted      = "nomination.accepted"
+	EventNominationRejected      = "nomination.rejected"
+	EventNominationWithdrawn     = "nomination.withdrawn"
+	EventNominationProfileEdited = "nomination.profile_edited"
+	EventRollFrozen              = "roll.frozen"
+	EventRollEntryAdded          = "roll.entry_added"
+	EventAccessCodesIssued       = "access_codes.issued"
 )
 
 // Names for Store.Lock.
 const (
 	LockBoard   = "board"
 	LockMembers = "members"
+	// LockElections serialises election, contest, nomination and roll changes.
+	LockElections = "elections"
 )
 
 // EventFilter selects audit events; zero fields do not filter.

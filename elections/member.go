@@ -141,6 +141,9 @@ type MemberStore interface {
 	DonationsByExternalID(ctx context.Context, ids []string) (map[string]*Donation, error)
 	// DonationsOf returns a member's donations ordered by Date, then ExternalID.
 	DonationsOf(ctx context.Context, memberID int64) ([]Donation, error)
+	// DonationTotals sums, per member of a constituency, the Value of donations dated
+	// from..to (both included), keyed by member ID; members without donations are absent.
+	DonationTotals(ctx context.Context, constituency string, from, to Date) (map[int64]Amount, error)
 	// DonationTotal sums the Value of a member's donations dated from..to, both included; a
 	// zero bound leaves that end open.
 	DonationTotal(ctx context.Context, memberID int64, from, to Date) (Amount, error)
