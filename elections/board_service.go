@@ -104,6 +104,15 @@ func termOf(in TermInput) (Term, []string) {
 		add("years must be between 1 and %d when end is not given, not %d", maxTermLength, in.Years)
 	case !in.Start.IsZero():
 		t.End = in.Start.AddYears(in.Years)
+		if t.End.Year() > maxElectionYear {
+			// Days are kept as YYYY-MM-DD: a five-digit year cannot be stored.
+			add("start %s plus %d years ends after the year %d", in.Start, in.Years, maxElectionYear)
+		}
+	}
+	for _, f := range []struct{ name, text string }{{"holder", in.Holder}, {"representative", in.Representative}, {"note", in.Note}} {
+		if hasNUL(f.text) {
+			add("%s %s", f.name, nulProblem)
+		}
 	}
 	if in.Source != "" && !slices.Contains(termSources, in.Source) {
 		add("source %q is not one of %s", in.Source, strings.Join(termSources, ", "))
@@ -210,6 +219,9 @@ func (s *Service) VacateSeat(ctx context.Context, actor Actor, seat string, on D
 	if reason != EndResigned && reason != EndRemoved {
 		problems = append(problems, fmt.Sprintf("reason %q is not %s or %s", reason, EndResigned, EndRemoved))
 	}
+	if hasNUL(note) {
+		problems = append(problems, "note "+nulProblem)
+	}
 	if len(problems) > 0 {
 		return nil, &Error{Code: EINVALID, Message: problems[0], Details: problems}
 	}
@@ -262,7 +274,8 @@ func termOn(ctx context.Context, tx Store, seat string, d Date) (*Term, error) {
 }
 
 // ReplaceSeatRepresentative makes name the person sitting, from since, for the organisation
-// holding the seat on since; the term and its dates do not change (no election).
+// holding the seat on since; the term and its dates do not change (no election). Naming the
+// person who already sits (from since or earlier) changes nothing and records no event.
 func (s *Service) ReplaceSeatRepresentative(ctx context.Context, actor Actor, seat string, since Date, name string) (*Term, error) {
 	name = strings.TrimSpace(name)
 	var problems []string
@@ -271,6 +284,8 @@ func (s *Service) ReplaceSeatRepresentative(ctx context.Context, actor Actor, se
 	}
 	if name == "" {
 		problems = append(problems, "name is required")
+	} else if hasNUL(name) {
+		problems = append(problems, "name "+nulProblem)
 	}
 	if len(problems) > 0 {
 		return nil, &Error{Code: EINVALID, Message: problems[0], Details: problems}
@@ -289,6 +304,10 @@ func (s *Service) ReplaceSeatRepresentative(ctx context.Context, actor Actor, se
 			return Errorf(ECONFLICT, "%s holds seat %s on %s without a representative to replace", t.Holder, seat, since)
 		}
 		last := t.Representatives[n-1]
+		if name == last.Name && !since.Before(last.Since) {
+			out = t // already the one sitting: nothing changes, nothing to record
+			return nil
+		}
 		if !since.After(last.Since) {
 			return Errorf(EINVALID, "since %s must be after %s, when %s took the seat", since, last.Since, last.Name)
 		}

@@ -76,6 +76,12 @@ func TestRecordTermRefuses(t *testing.T) {
 			elections.EINVALID, []string{"representative is required: member gold-acme is an organisation"}},
 		{"person with representative", elections.TermInput{Seat: "individual-1", Member: "ind-1", Representative: "Someone",
 			Start: d("2024-06-16"), Years: 1}, elections.EINVALID, []string{"representative is only for organisations: member ind-1 is a person"}},
+		{"ends after the year 9999", elections.TermInput{Seat: "guardians-2", Holder: "X", Start: d("9995-06-16"), Years: 10},
+			elections.EINVALID, []string{"start 9995-06-16 plus 10 years ends after the year 9999"}},
+		{"NUL characters", elections.TermInput{Seat: "guardians-2", Holder: "X\x00", Representative: "Y\x00", Note: "\x00",
+			Start: d("2024-06-16"), Years: 2}, elections.EINVALID, []string{
+			`holder must not contain a NUL character (\u0000)`, `representative must not contain a NUL character (\u0000)`,
+			`note must not contain a NUL character (\u0000)`}},
 		{"no holder", elections.TermInput{Seat: "guardians-2", Start: d("2024-06-16"), Years: 2},
 			elections.EINVALID, []string{"holder is required when the holder is not a member"}},
 		{"unknown source and election year", elections.TermInput{Seat: "guardians-2", Holder: "X", Start: d("2024-06-16"), Years: 2,
@@ -191,6 +197,9 @@ func TestVacateSeat(t *testing.T) {
 		{"resigned", "guardians-1", "2025-03-01", elections.EndResigned, ""},
 		{"already vacant", "guardians-1", "2025-04-01", elections.EndResigned, elections.ECONFLICT},
 	}
+	if _, err := svc.VacateSeat(ctx, boardOfficer, "guardians-1", d("2025-03-01"), elections.EndResigned, "a\x00"); elections.ErrorCode(err) != elections.EINVALID {
+		t.Errorf("VacateSeat with a NUL character in the note: %v, want %s", err, elections.EINVALID)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var on elections.Date
@@ -245,6 +254,7 @@ func TestReplaceSeatRepresentative(t *testing.T) {
 		wantCode string
 	}{
 		{"no name, no day", "gold-1", "", " ", elections.EINVALID},
+		{"NUL in the name", "gold-1", "2025-01-10", "Sam\x00", elections.EINVALID},
 		{"on the first representative's day", "gold-1", "2024-06-16", "Sam Rep", elections.EINVALID},
 		{"seat vacant on the day", "gold-1", "2025-06-16", "Sam Rep", elections.ECONFLICT},
 		{"a person holds the seat", "guardians-1", "2025-01-01", "Sam Rep", elections.ECONFLICT},
@@ -252,6 +262,10 @@ func TestReplaceSeatRepresentative(t *testing.T) {
 		{"replaced", "gold-1", "2025-01-10", "Sam Rep", ""},
 		{"not after the current one", "gold-1", "2025-01-10", "Kim Rep", elections.EINVALID},
 		{"replaced again", "gold-1", "2025-03-01", "Kim Rep", ""},
+		// Naming who already sits changes nothing: a retried request, or a later day.
+		{"the same request again", "gold-1", "2025-03-01", "Kim Rep", ""},
+		{"the one already sitting", "gold-1", "2025-04-01", "Kim Rep", ""},
+		{"the one already sitting, earlier", "gold-1", "2025-02-01", "Kim Rep", elections.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -128,6 +128,11 @@ func TestApplyCharterRefusesInvalid(t *testing.T) {
 			[]string{`constituency 2: key "e` + strings.Repeat("x", 32) + `" must be 1 to 32 lower case letters, digits and hyphens, starting with a letter`}},
 		{"duplicate key", func(c *elections.Charter) { c.Constituencies[5].Key = "gold" },
 			[]string{`constituency "gold": key is used twice (constituencies 5 and 6)`}},
+		// PostgreSQL cannot store a NUL character; SQLite can: refused on every engine.
+		{"NUL characters", func(c *elections.Charter) {
+			c.Name, c.Constituencies[4].Name, c.Constituencies[4].Category = "Board\x00", "Gold\x00", "Funder\x00"
+		}, []string{`name must not contain a NUL character (\u0000)`, `constituency "gold": name must not contain a NUL character (\u0000)`,
+			`constituency "gold": category must not contain a NUL character (\u0000)`}},
 		{"no name and category", func(c *elections.Charter) { c.Constituencies[4].Name, c.Constituencies[4].Category = "", "" },
 			[]string{`constituency "gold": name is required`, `constituency "gold": category is required`}},
 		{"no seats", func(c *elections.Charter) { charterConstituency(c, "silver").Seats = 0 },

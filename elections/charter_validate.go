@@ -29,6 +29,8 @@ func validateCharter(c *Charter) []string {
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(c.Name) == "" {
 		add("name is required")
+	} else if hasNUL(c.Name) {
+		add("name %s", nulProblem)
 	}
 	if !currencyPattern.MatchString(c.Currency) {
 		add("currency %q is not a three-letter ISO 4217 code such as USD", c.Currency)
@@ -102,9 +104,13 @@ func validateConstituency(k *Constituency, termYears int, termYearsOK bool) []st
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(k.Name) == "" {
 		add("name is required")
+	} else if hasNUL(k.Name) {
+		add("name %s", nulProblem)
 	}
 	if strings.TrimSpace(k.Category) == "" {
 		add("category is required")
+	} else if hasNUL(k.Category) {
+		add("category %s", nulProblem)
 	}
 	if k.Seats < 1 || k.Seats > maxSeatsPerGroup {
 		add("seats must be between 1 and %d, not %d", maxSeatsPerGroup, k.Seats)

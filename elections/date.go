@@ -26,7 +26,8 @@ func DateOf(t time.Time) Date {
 	return NewDate(y, m, d)
 }
 
-// ParseDate reads a date written YYYY-MM-DD. The empty string is the zero Date.
+// ParseDate reads a date written YYYY-MM-DD. The empty string is the zero Date; 0001-01-01,
+// which would be indistinguishable from it, is refused.
 func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
@@ -34,6 +35,10 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil || len(s) != len(dateLayout) {
 		return Date{}, Errorf(EINVALID, "%q is not a date written YYYY-MM-DD", s)
+	}
+	if t.IsZero() {
+		// 0001-01-01 is the zero time.Time: as a Date it would read as "no date".
+		return Date{}, Errorf(EINVALID, "%q is too early: the earliest date is 0001-01-02", s)
 	}
 	return Date{t: t}, nil
 }

@@ -136,6 +136,8 @@ func TestImportDonationsRefusesBadRows(t *testing.T) {
 			[]string{"line 5: member: no member ind-9999"}},
 		{"organisation", []elections.DonationInput{rollDonation(func(in *elections.DonationInput) { in.Member = "org-acme" })},
 			[]string{"line 5: member: org-acme is an organisation; only persons have a donation ledger"}},
+		{"NUL character", []elections.DonationInput{rollDonation(func(in *elections.DonationInput) { in.Source = "stripe\x00" })},
+			[]string{`line 5: source: must not contain a NUL character (\u0000)`}},
 		{"currency missing", []elections.DonationInput{rollDonation(func(in *elections.DonationInput) { in.Currency = "" })},
 			[]string{"line 5: currency: required (e.g. USD)"}},
 		{"currency malformed", []elections.DonationInput{rollDonation(func(in *elections.DonationInput) { in.Currency = "usd" })},

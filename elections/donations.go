@@ -70,6 +70,9 @@ func (p *donationPlan) add(in DonationInput, line int) {
 		d.MemberID, d.MemberExternalID = donor.ID, donor.ExternalID
 	}
 	p.parseMoney(in, line, &d)
+	if hasNUL(in.Source) {
+		p.problems.add(line, "source", nulProblem)
+	}
 	d.Date = p.problems.parseDateField(line, "date", in.Date, true)
 	if d.Date.After(p.today) {
 		p.problems.add(line, "date", "%s is in the future", d.Date)

@@ -68,6 +68,8 @@ func (r *memberRules) parse(in MemberInput, line int, p *rowProblems) memberRow 
 	}
 	if in.Name == "" {
 		p.add(line, "name", "required")
+	} else if hasNUL(in.Name) {
+		p.add(line, "name", nulProblem)
 	}
 	row.m.Email = p.parseEmailField(line, "email", in.Email)
 	switch {
@@ -103,6 +105,8 @@ func (r *memberRules) parseRepresentative(in MemberInput, row *memberRow, p *row
 	}
 	if in.RepresentativeName == "" {
 		p.add(row.line, "representative_name", "required with representative_email or representative_since")
+	} else if hasNUL(in.RepresentativeName) {
+		p.add(row.line, "representative_name", nulProblem)
 	}
 	rep := &Representative{Name: in.RepresentativeName, Since: r.today}
 	rep.Email = p.parseEmailField(row.line, "representative_email", in.RepresentativeEmail)

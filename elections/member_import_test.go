@@ -50,6 +50,8 @@ func TestImportMembersRefusesBadRows(t *testing.T) {
 			[]string{`line 5: kind: "company" is not person or organisation`}},
 		{"name missing", []elections.MemberInput{rollRow(func(in *elections.MemberInput) { in.Name = "" })},
 			[]string{"line 5: name: required"}},
+		{"NUL characters", []elections.MemberInput{rollOrg(func(in *elections.MemberInput) { in.Name, in.RepresentativeName = "A\x00B", "Kim\x00" })},
+			[]string{`line 5: name: must not contain a NUL character (\u0000)`, `line 5: representative_name: must not contain a NUL character (\u0000)`}},
 		{"email malformed", []elections.MemberInput{rollRow(func(in *elections.MemberInput) { in.Email = "not-an-address" })},
 			[]string{`line 5: email: "not-an-address" is not an e-mail address`}},
 		{"constituency missing", []elections.MemberInput{rollRow(func(in *elections.MemberInput) { in.Constituency = "" })},

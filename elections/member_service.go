@@ -255,6 +255,8 @@ func checkRepresentative(in RepresentativeInput, cur *Representative, today Date
 	rep := &Representative{Name: strings.TrimSpace(in.Name), Since: today}
 	if rep.Name == "" {
 		p.add(0, "name", "required")
+	} else if hasNUL(rep.Name) {
+		p.add(0, "name", nulProblem)
 	}
 	rep.Email = p.parseEmailField(0, "email", strings.TrimSpace(in.Email))
 	if s := strings.TrimSpace(in.Since); s != "" {

@@ -152,6 +152,7 @@ func TestReplaceRepresentative(t *testing.T) {
 		{"unknown member", "org-none", elections.RepresentativeInput{Name: "Kim"}, elections.ENOTFOUND, nil},
 		{"not after the current one", "org-acme", elections.RepresentativeInput{Name: "Kim", Since: "2024-01-01"}, elections.EINVALID, nil},
 		{"name missing", "org-acme", elections.RepresentativeInput{Email: "x@example.org"}, elections.EINVALID, nil},
+		{"NUL in the name", "org-acme", elections.RepresentativeInput{Name: "Kim\x00"}, elections.EINVALID, nil},
 		{"bad date", "org-acme", elections.RepresentativeInput{Name: "Kim", Since: "soon"}, elections.EINVALID, nil},
 	}
 	for _, tt := range tests {

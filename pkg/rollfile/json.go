@@ -27,6 +27,7 @@ func readJSON[T any](r io.Reader, l *layout[T], p *problems) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	data = bytes.TrimPrefix(data, bom) // as in CSV files: some editors write one before JSON too
 	jr := &jsonReader[T]{data: data, dec: json.NewDecoder(bytes.NewReader(data)), l: l, p: p, line: 1}
 	jr.dec.UseNumber()
 	rows, err := jr.file()

@@ -8,7 +8,7 @@
 // array of objects, or an object {"members": [...]} ({"donations": [...]}), with the
 // column names as keys and strings as values (amount and value may also be numbers). The
 // line of a row is its CSV line, or the line of its object's "{". Values are trimmed of
-// surrounding spaces.
+// surrounding spaces. A UTF-8 byte order mark is ignored in either format.
 //
 // Members: external_id, kind, name, constituency, joined; optional email, paid_through,
 // standing, representative_name, representative_email, representative_since.

@@ -72,6 +72,7 @@ func TestReadMembers(t *testing.T) {
 		{"csv header only", "csv", "external_id,kind,name,constituency,joined\n", []elections.MemberInput{}},
 		{"json array", "json", jsonArray, wantJSON},
 		{"json wrapped", "json", jsonWrapped, wantJSON},
+		{"json after a byte order mark", "json", "\ufeff" + jsonArray, wantJSON},
 		{"json empty", "json", `{"members": []}`, []elections.MemberInput{}},
 	}
 	for _, tt := range tests {

@@ -220,8 +220,11 @@ func (s *Store) Charters(ctx context.Context) ([]elections.Charter, error) {
 		index[r.Version] = i
 	}
 	for _, cr := range crows {
-		c := &charters[index[cr.CharterVersion]]
-		c.Constituencies = append(c.Constituencies, cr.toDomain())
+		i, ok := index[cr.CharterVersion]
+		if !ok { // outside a transaction, a version may have been applied between the queries
+			continue
+		}
+		charters[i].Constituencies = append(charters[i].Constituencies, cr.toDomain())
 	}
 	return charters, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"gorm.io/gorm"
 
 	"github.com/govboard/govboard/elections"
 	"github.com/govboard/govboard/pkg/sqlstore"
@@ -194,6 +195,51 @@ func TestChartersAreImmutable(t *testing.T) {
 		}
 		if diff := cmp.Diff([]elections.Charter{*c}, got); diff != "" {
 			t.Errorf("charters after tampering (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Charters reads the versions, then their constituencies, in two queries outside any
+// transaction: a version applied between them (by another officer, another replica) must be
+// left for the next read, not have its constituencies given to another version, or crash the
+// read when there was no version before.
+func TestChartersWhileAVersionIsApplied(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		var pending []*elections.Charter
+		err := sqlstore.GormDB(s).Callback().Query().After("gorm:query").Register("test:apply_between_queries", func(db *gorm.DB) {
+			if db.Statement.Table != "charters" || len(pending) == 0 {
+				return
+			}
+			c := pending[0]
+			pending = pending[1:]
+			if err := s.CreateCharter(ctx, c); err != nil {
+				t.Errorf("CreateCharter between the queries: %v", err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func() []elections.Charter {
+			t.Helper()
+			got, err := s.Charters(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+
+		pending = []*elections.Charter{testCharter("2024-01-01")}
+		if got := read(); len(got) != 0 {
+			t.Errorf("Charters with version 1 applied during the read = %+v, want none yet", got)
+		}
+		pending = []*elections.Charter{testCharter("2025-01-01")}
+		got := read()
+		if len(got) != 1 || got[0].Version != 1 || len(got[0].Constituencies) != 3 {
+			t.Errorf("Charters with version 2 applied during the read = %+v, want version 1 with its 3 constituencies", got)
+		}
+		if got := read(); len(got) != 2 || len(got[0].Constituencies) != 3 || len(got[1].Constituencies) != 3 {
+			t.Errorf("Charters afterwards = %+v, want both versions with 3 constituencies each", got)
 		}
 	})
 }

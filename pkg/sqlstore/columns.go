@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/govboard/govboard/elections"
 )
@@ -105,4 +107,22 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// unstorable reports whether s holds a NUL character or is not UTF-8. PostgreSQL refuses such
+// a text parameter (SQLite takes it), and no stored key or name is one (the domain and the
+// file readers refuse them): a lookup by such a string finds nothing, on every engine, without
+// asking the database. They come from URLs, e.g. /members/a%00b or ?constituency=%FF.
+func unstorable(s string) bool { return strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) }
+
+// lookupKeys returns the distinct keys of ids, sorted, without the unstorable ones (which match
+// nothing).
+func lookupKeys(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range distinct(ids) {
+		if !unstorable(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

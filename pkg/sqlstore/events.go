@@ -45,8 +45,11 @@ func (s *Store) AppendEvent(ctx context.Context, e *elections.Event) error {
 }
 
 // ListEvents returns audit events in the order they were recorded (by ID), at most f.Limit of
-// them when it is positive.
+// them when it is positive. An unstorable kind matches nothing.
 func (s *Store) ListEvents(ctx context.Context, f elections.EventFilter) ([]elections.Event, error) {
+	if unstorable(f.Kind) {
+		return []elections.Event{}, nil
+	}
 	q := s.db.WithContext(ctx).Where("id > ?", f.AfterID)
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)

@@ -190,11 +190,11 @@ func (s *Store) UpdateMember(ctx context.Context, m *elections.Member) error {
 
 // MembersByExternalID returns the members with these external ids that exist, with their
 // current representative, keyed by external id. The ids are looked up inChunk at a time, so
-// any number of them may be given.
+// any number of them may be given; an unstorable one matches nothing.
 func (s *Store) MembersByExternalID(ctx context.Context, ids []string) (map[string]*elections.Member, error) {
 	db := s.db.WithContext(ctx)
 	found := make(map[string]*elections.Member, len(ids))
-	for chunk := range slices.Chunk(distinct(ids), inChunk) {
+	for chunk := range slices.Chunk(lookupKeys(ids), inChunk) {
 		var views []memberView
 		if err := memberQuery(db).Where("members.external_id IN ?", chunk).Find(&views).Error; err != nil {
 			return nil, fmt.Errorf("sqlstore: members by external id: %w", err)
@@ -209,7 +209,15 @@ func (s *Store) MembersByExternalID(ctx context.Context, ids []string) (map[stri
 
 // ListMembers returns the members f selects, ordered by external id (byte by byte on every
 // engine), with their current representative; at most f.Limit of them when it is positive.
+// An unstorable constituency matches nothing; an unstorable After, which no page ends with,
+// is an EINVALID *elections.Error.
 func (s *Store) ListMembers(ctx context.Context, f elections.MemberFilter) ([]elections.Member, error) {
+	if unstorable(f.After) {
+		return nil, elections.Errorf(elections.EINVALID, "after %q is not an external id", f.After)
+	}
+	if unstorable(f.Constituency) {
+		return []elections.Member{}, nil
+	}
 	q := memberQuery(s.db.WithContext(ctx))
 	if f.Constituency != "" {
 		q = q.Where("members.constituency = ?", f.Constituency)

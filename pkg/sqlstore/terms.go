@@ -177,8 +177,11 @@ func (s *Store) AddSeatRepresentative(ctx context.Context, termID int64, r elect
 
 // Terms returns the terms f selects, with their representatives (oldest first) and their
 // holder's member external id, ordered by Constituency, SeatNumber, Start. The representatives
-// of all the terms are read in one more query.
+// of all the terms are read in one more query. An unstorable filter matches nothing.
 func (s *Store) Terms(ctx context.Context, f elections.TermFilter) ([]elections.Term, error) {
+	if unstorable(f.Seat) || unstorable(f.Constituency) {
+		return []elections.Term{}, nil
+	}
 	db := s.db.WithContext(ctx)
 	filter := func(q *gorm.DB) *gorm.DB {
 		if f.Seat != "" {
