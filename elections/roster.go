@@ -134,10 +134,18 @@ func (s *Service) SeatsUp(ctx context.Context, year int, at Date) (*SeatsUp, err
 	if err != nil {
 		return nil, err
 	}
+	return seatsUpUnder(ctx, s.store, c, year, at)
+}
+
+// seatsUpUnder returns the seats each elected constituency of charter c elects in year, with
+// vacancies and ratio seat counts taken on at (not zero), reading terms and members from st.
+// A year before the charter's first election is EINVALID. An election counts its seats up
+// under the charter it keeps, whatever version is in force on its cut-off.
+func seatsUpUnder(ctx context.Context, st Store, c *Charter, year int, at Date) (*SeatsUp, error) {
 	if year < c.FirstElection {
 		return nil, Errorf(EINVALID, "year %d is before the board's first election, in %d", year, c.FirstElection)
 	}
-	terms, err := s.store.Terms(ctx, TermFilter{})
+	terms, err := st.Terms(ctx, TermFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +156,7 @@ func (s *Service) SeatsUp(ctx context.Context, year int, at Date) (*SeatsUp, err
 		if k.Seating != SeatingElected {
 			continue
 		}
-		inUse, active, err := seatsInUse(ctx, s.store, k, at)
+		inUse, active, err := seatsInUse(ctx, st, k, at)
 		if err != nil {
 			return nil, err
 		}

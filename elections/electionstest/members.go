@@ -239,3 +239,21 @@ func (s *Store) withRepresentative(m elections.Member) *elections.Member {
 	}
 	return &m
 }
+
+// DonationTotals sums, per member of a constituency, the Value of donations dated from..to
+// (both included), keyed by member ID; members without donations are absent.
+func (s *Store) DonationTotals(_ context.Context, constituency string, from, to elections.Date) (map[int64]elections.Amount, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[int64]elections.Amount)
+	for _, d := range s.state.donations {
+		i := s.memberIndex(d.MemberID)
+		if i < 0 || s.state.members[i].Constituency != constituency {
+			continue
+		}
+		if (from.IsZero() || !d.Date.Before(from)) && (to.IsZero() || !d.Date.After(to)) {
+			out[d.MemberID] += d.Value
+		}
+	}
+	return out, nil
+}

@@ -27,6 +27,10 @@ type storeState struct {
 	members         []elections.Member
 	representatives map[int64][]elections.Representative
 	donations       []elections.Donation
+	// elections.go
+	elections electionState
+	// nominations.go
+	nominations nominationState
 }
 
 // NewStore returns an empty Store.
@@ -44,6 +48,7 @@ func (s *storeState) clone() *storeState {
 		terms[i].Representatives = slices.Clone(terms[i].Representatives)
 	}
 	return &storeState{
+		elections: s.elections.clone(), nominations: s.nominations.clone(),
 		users: slices.Clone(s.users), events: slices.Clone(s.events),
 		charters: slices.Clone(s.charters), terms: terms,
 		members: slices.Clone(s.members), representatives: reps, donations: slices.Clone(s.donations),

@@ -1,0 +1,338 @@
+package elections
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Member access codes (DESIGN.md §7): officers issue one-time codes, members redeem them for
+// a session scoped to one election. A code is 128 random bits written in Crockford's base32;
+// only its SHA-256 is stored.
+
+// accessCodeBytes is the number of random bytes of a code (128 bits).
+const accessCodeBytes = 16
+
+// accessCodeGroup is the length of the groups a code is shown in.
+const accessCodeGroup = 5
+
+// crockford is Crockford's base32 alphabet: no I, L, O or U, which read like 1, 1, 0 and V.
+var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// accessCodeLength is the length of a normalised code: 26 characters for 128 bits.
+var accessCodeLength = crockford.EncodedLen(accessCodeBytes)
+
+// newAccessCode returns a fresh random code in groups of five, e.g.
+// "7KQ2M-…-X", and its hash.
+func newAccessCode() (code, hash string, err error) {
+	b := make([]byte, accessCodeBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	plain := crockford.EncodeToString(b)
+	var groups []string
+	for i := 0; i < len(plain); i += accessCodeGroup {
+		groups = append(groups, plain[i:min(i+accessCodeGroup, len(plain))])
+	}
+	return strings.Join(groups, "-"), accessCodeHash(plain), nil
+}
+
+// normalizeAccessCode returns code as it is hashed: upper case, without hyphens and spaces,
+// with O read as 0 and I and L as 1.
+func normalizeAccessCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '-', ' ', '\t':
+			return -1
+		case 'O', 'o':
+			return '0'
+		case 'I', 'i', 'L', 'l':
+			return '1'
+		}
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, code)
+}
+
+// accessCodeHash returns the hex SHA-256 of a normalised code.
+func accessCodeHash(normalized string) string {
+	sum := sha256.Sum256([]byte(normalized))
+	return hex.EncodeToString(sum[:])
+}
+
+// IssuedCode is one access code as issued: shown once, never stored in clear.
+type IssuedCode struct {
+	Member         string
+	Name           string
+	Representative string
+	// Email is where to send it: the person's, or the representative's, address ("" when
+	// unknown).
+	Email     string
+	Code      string
+	ExpiresAt time.Time
+	// Skipped says why no code was issued (e.g. an organisation without representative);
+	// Code is then empty.
+	Skipped string
+}
+
+// MemberSession is who redeemed an access code.
+type MemberSession struct {
+	Member     *Member
+	ElectionID int64
+	// Representative names who acts for an organisation; "" for a person.
+	Representative string
+}
+
+// IssueAccessCodes issues one-time codes for an election: for members (external ids), or for
+// every voter on the election's rolls when members is empty. A member's earlier unused codes
+// for the election are revoked. Codes expire at expiresAt (default and at most: the end of
+// voting). Only hashes are stored; the event records the members, never the codes.
+func (s *Service) IssueAccessCodes(ctx context.Context, actor Actor, electionID int64, members []string, expiresAt time.Time) ([]IssuedCode, error) {
+	if !isReviewer(actor) {
+		return nil, Errorf(EFORBIDDEN, "only an officer can issue access codes")
+	}
+	e, err := s.store.ElectionByID(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	if expiresAt, err = accessCodeExpiry(e, now, expiresAt); err != nil {
+		return nil, err
+	}
+	voters, err := s.electionVoters(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := accessCodeMembers(voters, members)
+	if err != nil {
+		return nil, err
+	}
+	issued, codes, err := s.newAccessCodes(ctx, e, ids, voters, now, expiresAt)
+	if err != nil {
+		return nil, err
+	}
+	if len(codes) == 0 {
+		return issued, nil
+	}
+	if err := s.storeAccessCodes(ctx, actor, e.ID, codes, now, expiresAt); err != nil {
+		return nil, err
+	}
+	return issued, nil
+}
+
+// storeAccessCodes revokes the earlier unused codes of the codes' members, stores the codes
+// and records access_codes.issued, in one transaction.
+func (s *Service) storeAccessCodes(ctx context.Context, actor Actor, electionID int64, codes []*AccessCode, now, expiresAt time.Time) error {
+	return s.store.Tx(ctx, func(tx Store) error {
+		if err := tx.Lock(ctx, LockElections); err != nil {
+			return err
+		}
+		if err := refuseCounted(ctx, tx, electionID, now); err != nil {
+			return err
+		}
+		holders := make([]string, len(codes))
+		for i, c := range codes {
+			holders[i] = c.Member
+		}
+		revoked, err := tx.RevokeAccessCodes(ctx, electionID, holders, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateAccessCodes(ctx, codes); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, EventAccessCodesIssued, map[string]any{
+			"election": electionID, "members": holders, "count": len(codes), "revoked": revoked, "expires_at": expiresAt,
+		})
+	})
+}
+
+// accessCodeExpiry returns when codes issued at now expire: at (default: the end of voting),
+// which must be after now and not after the end of voting.
+func accessCodeExpiry(e *Election, now, at time.Time) (time.Time, error) {
+	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
+		return time.Time{}, electionPhaseConflict(ph, "access codes are issued only until the count")
+	}
+	end := e.DeadlineEnd(e.Schedule.VotingClose)
+	if !end.After(now) {
+		return time.Time{}, Errorf(ECONFLICT, "voting closed at %s; no access codes can be issued", end.Format(instantLayout))
+	}
+	var problem string
+	switch at = at.UTC(); {
+	case at.IsZero():
+		return end, nil
+	case at.After(end):
+		problem = fmt.Sprintf("expires_at: %s is after the end of voting (%s)",
+			at.Format(time.RFC3339), end.Format(time.RFC3339))
+	case !at.After(now):
+		problem = fmt.Sprintf("expires_at: %s has passed", at.Format(time.RFC3339))
+	default:
+		return at, nil
+	}
+	return time.Time{}, &Error{Code: EINVALID, Message: problem, Details: []string{problem}}
+}
+
+// refuseCounted refuses issuing codes for an election counted in the meantime.
+func refuseCounted(ctx context.Context, tx Store, electionID int64, now time.Time) error {
+	e, err := tx.ElectionByID(ctx, electionID)
+	if err != nil {
+		return err
+	}
+	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
+		return electionPhaseConflict(ph, "access codes are issued only until the count")
+	}
+	return nil
+}
+
+// electionVoters returns the voters on e's rolls (frozen where frozen, else the preview),
+// keyed by member external id.
+func (s *Service) electionVoters(ctx context.Context, e *Election) (map[string]RollEntry, error) {
+	voters := make(map[string]RollEntry)
+	for _, c := range e.Contests {
+		roll, err := s.ContestRoll(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range roll.Entries {
+			if _, ok := voters[v.Member]; !ok {
+				voters[v.Member] = v
+			}
+		}
+	}
+	return voters, nil
+}
+
+// accessCodeMembers returns the members to issue codes for: members without duplicates, in
+// order, each on a roll (EINVALID listing those that are not), or every voter in external id
+// order when members is empty.
+func accessCodeMembers(voters map[string]RollEntry, members []string) ([]string, error) {
+	if len(members) == 0 {
+		ids := make([]string, 0, len(voters))
+		for id := range voters {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		return ids, nil
+	}
+	var ids, problems []string
+	seen := make(map[string]bool, len(members))
+	for _, id := range members {
+		if id = strings.TrimSpace(id); seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, ok := voters[id]; !ok {
+			problems = append(problems, fmt.Sprintf("members: %q is not on any roll of this election", id))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if len(problems) > 0 {
+		return nil, &Error{Code: EINVALID, Message: problems[0], Details: problems}
+	}
+	return ids, nil
+}
+
+// newAccessCodes makes a code for each member of ids with their current name, representative
+// and address (from the member roll, else the roll entry), skipping organisations without a
+// representative. It returns the codes as issued, in the order of ids, and as stored.
+func (s *Service) newAccessCodes(ctx context.Context, e *Election, ids []string, voters map[string]RollEntry,
+	now, expiresAt time.Time) ([]IssuedCode, []*AccessCode, error) {
+	ms, err := s.store.MembersByExternalID(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	issued := make([]IssuedCode, 0, len(ids))
+	var codes []*AccessCode
+	for _, id := range ids {
+		ic := issuedCodeOf(voters[id], ms[id])
+		if ic.Skipped == "" {
+			code, hash, err := newAccessCode()
+			if err != nil {
+				return nil, nil, err
+			}
+			ic.Code, ic.ExpiresAt = code, expiresAt
+			codes = append(codes, &AccessCode{ElectionID: e.ID, Member: id, Hash: hash, CreatedAt: now, ExpiresAt: expiresAt})
+		}
+		issued = append(issued, ic)
+	}
+	return issued, codes, nil
+}
+
+// issuedCodeOf returns who a code for voter v goes to, from member m when known.
+func issuedCodeOf(v RollEntry, m *Member) IssuedCode {
+	ic := IssuedCode{Member: v.Member, Name: v.Name, Representative: v.Representative, Email: v.Email}
+	if m != nil {
+		ic.Name, ic.Representative, ic.Email = m.Name, "", m.Email
+		if m.Kind == MemberOrganisation {
+			ic.Email = ""
+			if m.Representative != nil {
+				ic.Representative, ic.Email = m.Representative.Name, m.Representative.Email
+			}
+		}
+		if m.Kind == MemberOrganisation && m.Representative == nil {
+			ic.Skipped = "no representative designated"
+		}
+	} else if v.Kind == MemberOrganisation && v.Representative == "" {
+		ic.Skipped = "no representative designated"
+	}
+	return ic
+}
+
+// badAccessCode is the one error of a failed redemption, whatever the reason, so that a
+// caller cannot tell an unknown code from a used, revoked or expired one.
+func badAccessCode() *Error {
+	return Errorf(EUNAUTHORIZED, "the access code is invalid, used or expired")
+}
+
+// RedeemAccessCode exchanges a code for a member session, once. An unknown, used, revoked or
+// expired code gives the same EUNAUTHORIZED error.
+func (s *Service) RedeemAccessCode(ctx context.Context, code string) (*MemberSession, error) {
+	norm := normalizeAccessCode(code)
+	if len(norm) != accessCodeLength {
+		return nil, badAccessCode()
+	}
+	c, err := s.store.AccessCodeByHash(ctx, accessCodeHash(norm))
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, badAccessCode()
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	if !c.UsedAt.IsZero() || !c.RevokedAt.IsZero() || !now.Before(c.ExpiresAt) {
+		return nil, badAccessCode()
+	}
+	e, err := s.store.ElectionByID(ctx, c.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
+		return nil, badAccessCode()
+	}
+	m, err := memberByExternalID(ctx, s.store, c.Member)
+	if err != nil {
+		return nil, err
+	}
+	// The one atomic step: of concurrent redemptions of one code, exactly one gets true.
+	used, err := s.store.UseAccessCode(ctx, c.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	if !used {
+		return nil, badAccessCode()
+	}
+	sess := &MemberSession{Member: m, ElectionID: c.ElectionID}
+	if m.Kind == MemberOrganisation && m.Representative != nil {
+		sess.Representative = m.Representative.Name
+	}
+	return sess, nil
+}
