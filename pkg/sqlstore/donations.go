@@ -132,11 +132,11 @@ func (s *Store) UpdateDonation(ctx context.Context, d *elections.Donation) error
 
 // DonationsByExternalID returns the donations with these external ids that exist, with their
 // donor's external id, keyed by external id. The ids are looked up inChunk at a time, so any
-// number of them may be given.
+// number of them may be given; an unstorable one matches nothing.
 func (s *Store) DonationsByExternalID(ctx context.Context, ids []string) (map[string]*elections.Donation, error) {
 	db := s.db.WithContext(ctx)
 	found := make(map[string]*elections.Donation, len(ids))
-	for chunk := range slices.Chunk(distinct(ids), inChunk) {
+	for chunk := range slices.Chunk(lookupKeys(ids), inChunk) {
 		var rows []donationRow
 		if err := donationQuery(db).Where("donations.external_id IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("sqlstore: donations by external id: %w", err)
@@ -182,4 +182,32 @@ func (s *Store) DonationTotal(ctx context.Context, memberID int64, from, to elec
 		return 0, fmt.Errorf("sqlstore: donation total: %w", err)
 	}
 	return elections.Amount(total), nil
+}
+
+// DonationTotals sums, in one grouped query, the Value of the donations dated from..to (both
+// included) of each member of a constituency, keyed by member ID; members without donations in
+// the range are absent. A zero from or to leaves that end of the range open.
+func (s *Store) DonationTotals(ctx context.Context, constituency string, from, to elections.Date) (map[int64]elections.Amount, error) {
+	q := s.db.WithContext(ctx).Model(&donationRow{}).
+		Select("donations.member_id, CAST(SUM(donations.value) AS BIGINT) AS total").
+		Joins("JOIN members ON members.id = donations.member_id").
+		Where("members.constituency = ?", constituency)
+	if !from.IsZero() {
+		q = q.Where("donations.date >= ?", dbDate(from))
+	}
+	if !to.IsZero() {
+		q = q.Where("donations.date <= ?", dbDate(to))
+	}
+	var rows []struct {
+		MemberID int64
+		Total    int64
+	}
+	if err := q.Group("donations.member_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("sqlstore: donation totals: %w", err)
+	}
+	totals := make(map[int64]elections.Amount, len(rows))
+	for _, r := range rows {
+		totals[r.MemberID] = elections.Amount(r.Total)
+	}
+	return totals, nil
 }
