@@ -42,6 +42,8 @@ type Config struct {
 	Auth Auth
 	// Log configures logging.
 	Log Log
+	// SMTP configures outgoing e-mail.
+	SMTP SMTP
 }
 
 // HTTP configures the HTTP server.
@@ -121,6 +123,35 @@ type Log struct {
 	Level string
 	// Format is "text" or "json".
 	Format string
+}
+
+// SMTP TLS modes for SMTP.TLS.
+const (
+	// SMTPStartTLS upgrades a plain connection with STARTTLS, which the server must offer (the
+	// default; port 587).
+	SMTPStartTLS = "starttls"
+	// SMTPTLS speaks TLS from the first byte (SMTPS; port 465).
+	SMTPTLS = "tls"
+	// SMTPNone never encrypts: for a relay on the same machine only.
+	SMTPNone = "none"
+)
+
+// SMTP configures outgoing e-mail: access codes are mailed to members when Host is set.
+type SMTP struct {
+	// Host is the SMTP server; empty means mail is not configured.
+	Host string
+	// Port is the server's port (587 for STARTTLS, 465 for implicit TLS).
+	Port int
+	// Username and Password authenticate with SMTP AUTH; both empty for a server that needs
+	// none. Password is a secret: it has no default and is never printed.
+	Username string
+	Password Secret
+	// From is the sender address; required when Host is set.
+	From string
+	// TLS is SMTPStartTLS, SMTPTLS or SMTPNone.
+	TLS string
+	// Timeout bounds connecting to the server and each exchange with it.
+	Timeout time.Duration
 }
 
 // SlogLevel returns Level as a slog.Level (info when Level is not valid).

@@ -61,6 +61,15 @@ func (d *decoder) config() Config {
 			Level:  canonical(d.str("log.level"), "debug", "info", "warn", "error"),
 			Format: canonical(d.str("log.format"), "text", "json"),
 		},
+		SMTP: SMTP{
+			Host:     d.str("smtp.host"),
+			Port:     d.integer("smtp.port"),
+			Username: d.str("smtp.username"),
+			Password: Secret(d.exact("smtp.password")),
+			From:     d.str("smtp.from"),
+			TLS:      canonical(d.str("smtp.tls"), SMTPStartTLS, SMTPTLS, SMTPNone),
+			Timeout:  d.duration("smtp.timeout"),
+		},
 	}
 }
 
@@ -71,7 +80,7 @@ func (d *decoder) fail(key string, raw any, want string) {
 	}
 	d.failed[key] = true
 	shown := fmt.Sprintf("%v", raw)
-	if key == "auth.hmac_secret" || key == "db.dsn" { // a DSN may hold a password
+	if key == "auth.hmac_secret" || key == "smtp.password" || key == "db.dsn" { // a DSN may hold a password
 		shown = redacted
 	}
 	d.problems = append(d.problems, Problem{Key: key, Source: d.src[key],

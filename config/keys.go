@@ -67,6 +67,13 @@ func settings() []setting {
 		{key: "log.level", def: "info", flag: "log-level",
 			usage: "log level: debug, info, warn or error (env GOVBOARD_LOG_LEVEL; default info)"},
 		{key: "log.format", def: "text"},
+		{key: "smtp.host", def: ""},
+		{key: "smtp.port", def: 587},
+		{key: "smtp.username", def: ""},
+		{key: "smtp.password", def: nil}, // a secret: no default, ever
+		{key: "smtp.from", def: ""},
+		{key: "smtp.tls", def: SMTPStartTLS},
+		{key: "smtp.timeout", def: "10s"},
 	}
 }
 

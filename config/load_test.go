@@ -59,7 +59,8 @@ func TestDefault(t *testing.T) {
 		Auth: Auth{Issuer: "govboard", Audience: "govboard", TokenTTL: time.Hour, Algorithm: "EdDSA",
 			SigningKeyFile: filepath.Join("govboard-data", "signing-ed25519.pem"), PreviousKeyFiles: []string{},
 			LoginRate: 10, LoginBurst: 5, AccountLoginRate: 5, AccountLoginBurst: 10, LoginMaxKeys: 100000},
-		Log: Log{Level: "info", Format: "text"},
+		Log:  Log{Level: "info", Format: "text"},
+		SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: 10 * time.Second},
 	}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() (-want +got):\n%s", diff)
@@ -87,6 +88,8 @@ func everyKey() (map[string]string, Config) {
 		"auth.login_rate": "20", "auth.login_burst": "3", "auth.bcrypt_cost": "12",
 		"auth.account_login_rate": "6", "auth.account_login_burst": "7", "auth.login_max_keys": "500",
 		"log.level": "debug", "log.format": "json",
+		"smtp.host": "smtp.example.org", "smtp.port": "465", "smtp.username": "govboard", "smtp.password": "mail-pass-9c1e",
+		"smtp.from": "Elections <elections@example.org>", "smtp.tls": "tls", "smtp.timeout": "20s",
 	}
 	want := Config{
 		DataDir: "/srv/govboard",
@@ -100,6 +103,8 @@ func everyKey() (map[string]string, Config) {
 			HMACSecret: Secret(strings.Repeat("s", 40)), LoginRate: 20, LoginBurst: 3, BcryptCost: 12,
 			AccountLoginRate: 6, AccountLoginBurst: 7, LoginMaxKeys: 500},
 		Log: Log{Level: "debug", Format: "json"},
+		SMTP: SMTP{Host: "smtp.example.org", Port: 465, Username: "govboard", Password: "mail-pass-9c1e",
+			From: "Elections <elections@example.org>", TLS: "tls", Timeout: 20 * time.Second},
 	}
 	return values, want
 }
@@ -163,6 +168,14 @@ auth:
 log:
   level: DEBUG
   format: json
+smtp:
+  host: smtp.example.org
+  port: 465
+  username: govboard
+  password: mail-pass-9c1e
+  from: Elections <elections@example.org>
+  tls: TLS
+  timeout: 20s
 `)
 	got := mustLoad(t, Options{File: path, Env: noEnv})
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -80,6 +81,7 @@ func validate(c Config) []Problem {
 	checkHTTP(&ch, c.HTTP)
 	checkDB(&ch, c.DB)
 	checkAuth(&ch, c.Auth)
+	checkSMTP(&ch, c.SMTP)
 	ch.check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level",
 		"must be debug, info, warn or error, got %q", c.Log.Level)
 	ch.check(c.Log.Format == "text" || c.Log.Format == "json", "log.format", "must be text or json, got %q", c.Log.Format)
@@ -155,4 +157,27 @@ func checkAuth(ch *checker, a Auth) {
 	ch.check(a.LoginMaxKeys > 0, "auth.login_max_keys", "must be positive, got %d", a.LoginMaxKeys)
 	ch.check(a.BcryptCost == 0 || (a.BcryptCost >= 4 && a.BcryptCost <= 31), "auth.bcrypt_cost",
 		"must be 0 (library default) or between 4 and 31, got %d", a.BcryptCost) // bcrypt.MinCost..MaxCost
+}
+
+func checkSMTP(ch *checker, s SMTP) {
+	ch.check(s.Port >= 1 && s.Port <= 65535, "smtp.port", "must be between 1 and 65535, got %d", s.Port)
+	ch.check(slices.Contains([]string{SMTPStartTLS, SMTPTLS, SMTPNone}, s.TLS), "smtp.tls",
+		"must be starttls, tls or none, got %q", s.TLS)
+	ch.positive(s.Timeout, "smtp.timeout")
+	if s.Host == "" {
+		ch.check(s.Password == "", "smtp.password", "is set but smtp.host is empty, so it would be ignored; set smtp.host or remove it")
+		return
+	}
+	if s.From == "" {
+		ch.check(false, "smtp.from", "is required when smtp.host is set: the sender address of the mail govboard sends")
+	} else {
+		_, err := mail.ParseAddress(s.From)
+		ch.check(err == nil, "smtp.from", "must be an e-mail address such as elections@example.org, got %q", s.From)
+	}
+	ch.check(s.Username != "" || s.Password == "", "smtp.username", "is required when smtp.password is set")
+	ch.check(s.Username == "" || s.Password != "", "smtp.password",
+		"is required when smtp.username is set (set GOVBOARD_SMTP_PASSWORD; there is no default)")
+	loopback := s.Host == "localhost" || s.Host == "127.0.0.1" || s.Host == "::1"
+	ch.check(s.Username == "" || s.TLS != SMTPNone || loopback, "smtp.tls",
+		"is none, so the password would cross the network in clear to %s; use starttls or tls (credentials without TLS go only to localhost)", s.Host)
 }

@@ -52,6 +52,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"HS256 secret with a leading space, quoted in the file",
 			"auth:\n  algorithm: HS256\n  hmac_secret: \" " + strings.Repeat("k", 32) + "\"\n", noEnv,
 			[]string{"auth.hmac_secret"}},
+		{"smtp host without sender, password without user, bad mode, port and timeout",
+			"smtp:\n  host: smtp.example.org\n  port: 0\n  tls: ssl\n  timeout: 0s\n",
+			[]string{"GOVBOARD_SMTP_PASSWORD=mail-pass"},
+			[]string{"smtp.from", "smtp.port", "smtp.timeout", "smtp.tls", "smtp.username"}},
+		{"smtp values of the wrong type", "smtp:\n  port: twenty-five\n  timeout: 10\n  from: [a]\n", noEnv,
+			[]string{"smtp.from", "smtp.port", "smtp.timeout"}},
 		{"port out of range, unknown key and a bad value together", "http:\n  addr: :70000\n  colour: red\n", noEnv,
 			[]string{"http.addr", "http.colour"}},
 	}
@@ -103,13 +109,28 @@ func TestValidate(t *testing.T) {
 		{"a trusted proxy that is no network", func(c *Config) {
 			c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "proxy.example.org"}
 		}, []string{"http.trusted_proxies"}},
+		{"smtp with a sender and credentials over STARTTLS", func(c *Config) {
+			c.SMTP.Host, c.SMTP.From, c.SMTP.Username, c.SMTP.Password = "smtp.example.org", "Elections <e@example.org>", "u", "p"
+		}, nil},
+		{"smtp relay on localhost without TLS, with credentials", func(c *Config) {
+			c.SMTP.Host, c.SMTP.From, c.SMTP.TLS, c.SMTP.Port = "localhost", "e@example.org", SMTPNone, 25
+			c.SMTP.Username, c.SMTP.Password = "u", "p"
+		}, nil},
+		{"smtp credentials in clear to another host", func(c *Config) {
+			c.SMTP.Host, c.SMTP.From, c.SMTP.TLS = "smtp.example.org", "e@example.org", SMTPNone
+			c.SMTP.Username, c.SMTP.Password = "u", "p"
+		}, []string{"smtp.tls"}},
+		{"smtp sender that is no address, user without password", func(c *Config) {
+			c.SMTP.Host, c.SMTP.From, c.SMTP.Username = "smtp.example.org", "elections", "u"
+		}, []string{"smtp.from", "smtp.password"}},
+		{"smtp password without host", func(c *Config) { c.SMTP.Password = "p" }, []string{"smtp.password"}},
 		{"everything wrong", func(c *Config) {
 			*c = Config{Auth: Auth{PreviousKeyFiles: []string{""}}}
 		}, []string{"auth.account_login_burst", "auth.account_login_rate", "auth.algorithm", "auth.audience",
 			"auth.issuer", "auth.login_burst", "auth.login_max_keys", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
 			"http.idle_timeout", "http.import_body_limit", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
-			"log.format", "log.level"}},
+			"log.format", "log.level", "smtp.port", "smtp.timeout", "smtp.tls"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,31 +155,36 @@ func TestValidate(t *testing.T) {
 func TestSecretIsNeverPrinted(t *testing.T) {
 	const secret = "correct-horse-battery-staple-0123456789"
 	const dbPassword = "pg-pass-4f9a"
+	const mailPassword = "mail-pass-77d2"
 	c, err := Load(Options{Env: []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + secret,
+		"GOVBOARD_SMTP_HOST=smtp.example.org", "GOVBOARD_SMTP_FROM=e@example.org", "GOVBOARD_SMTP_USERNAME=gb",
+		"GOVBOARD_SMTP_PASSWORD=" + mailPassword,
 		"GOVBOARD_DB_DRIVER=postgres", "GOVBOARD_DB_DSN=host=db.example.org user=gb password=" + dbPassword + " dbname=gb"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(c.Auth.HMACSecret) != secret || !strings.Contains(c.DB.DSN, "password="+dbPassword) {
+	if string(c.Auth.HMACSecret) != secret || !strings.Contains(c.DB.DSN, "password="+dbPassword) ||
+		string(c.SMTP.Password) != mailPassword {
 		t.Fatalf("secret, DSN = %q, %q; want the configured values", string(c.Auth.HMACSecret), c.DB.DSN)
 	}
 	var logged bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&logged, nil), slog.NewTextHandler(&logged, nil)} {
-		slog.New(h).Info("config", "cfg", c, "db", c.DB, "secret", c.Auth.HMACSecret)
+		slog.New(h).Info("config", "cfg", c, "db", c.DB, "secret", c.Auth.HMACSecret, "smtp", c.SMTP)
 	}
 	js, _ := json.Marshal(c)
 	outputs := map[string]string{
 		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", c), "%#v": fmt.Sprintf("%#v", c),
 		"%s": fmt.Sprintf("%s", c.Auth.HMACSecret), "DB %v": fmt.Sprintf("%v", c.DB), "DB %#v": fmt.Sprintf("%#v", c.DB),
 		"DB %s": fmt.Sprintf("%s", c.DB), "json": string(js), "slog": logged.String(),
+		"SMTP %+v": fmt.Sprintf("%+v", c.SMTP), "SMTP %#v": fmt.Sprintf("%#v", c.SMTP),
 	}
 	for how, out := range outputs {
-		for _, hidden := range []string{secret, dbPassword} {
+		for _, hidden := range []string{secret, dbPassword, mailPassword} {
 			if strings.Contains(out, hidden) {
 				t.Errorf("%s prints %q: %s", how, hidden, out)
 			}
 		}
-		if how != "%s" && !strings.Contains(out, "host=db.example.org") {
+		if how != "%s" && !strings.HasPrefix(how, "SMTP") && !strings.Contains(out, "host=db.example.org") {
 			t.Errorf("%s hides the whole DSN, want only its password hidden: %s", how, out)
 		}
 	}
@@ -171,10 +197,11 @@ func TestSecretIsNeverPrinted(t *testing.T) {
 	}
 	// A secret or DSN of the wrong type, or a secret refused for its spaces, is not echoed in
 	// the problem report either.
-	file := writeFile(t, "auth:\n  hmac_secret: ["+secret+"]\ndb:\n  dsn: [password="+dbPassword+"]\n")
+	file := writeFile(t, "auth:\n  hmac_secret: ["+secret+"]\ndb:\n  dsn: [password="+dbPassword+"]\n"+
+		"smtp:\n  password: ["+mailPassword+"]\n")
 	_, err = Load(Options{File: file, Env: noEnv})
-	if diff := cmp.Diff([]string{"auth.hmac_secret", "db.dsn"}, problemKeys(t, err)); diff != "" ||
-		strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), dbPassword) {
+	if diff := cmp.Diff([]string{"auth.hmac_secret", "db.dsn", "smtp.password"}, problemKeys(t, err)); diff != "" ||
+		strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), dbPassword) || strings.Contains(err.Error(), mailPassword) {
 		t.Errorf("err = %v, want problems that do not show the values", err)
 	}
 	_, err = Load(Options{Env: []string{"GOVBOARD_AUTH_ALGORITHM=HS256", "GOVBOARD_AUTH_HMAC_SECRET=" + secret + " "}})
@@ -206,7 +233,7 @@ func TestRedactDSN(t *testing.T) {
 }
 
 // TestExampleYAML keeps config/example.yaml complete and true: it loads to exactly Default(),
-// sets every key except the secret, and names every environment variable and flag.
+// sets every key except the secrets, and names every environment variable and flag.
 func TestExampleYAML(t *testing.T) {
 	got := mustLoad(t, Options{File: "example.yaml", Env: noEnv})
 	if diff := cmp.Diff(Default(), got); diff != "" {
@@ -227,9 +254,9 @@ func TestExampleYAML(t *testing.T) {
 	}
 	text := string(data)
 	for _, s := range settings() {
-		secret := s.key == "auth.hmac_secret"
+		secret := s.key == "auth.hmac_secret" || s.key == "smtp.password"
 		if inFile[s.key] == secret {
-			t.Errorf("example.yaml: key %s present=%v; every key but the secret must be set there", s.key, inFile[s.key])
+			t.Errorf("example.yaml: key %s present=%v; every key but the secrets must be set there", s.key, inFile[s.key])
 		}
 		leaf := s.key[strings.LastIndex(s.key, ".")+1:]
 		if secret && !strings.Contains(text, "# "+leaf+":") {
