@@ -41,6 +41,8 @@ type memberRow struct {
 	rep  *Representative
 	// repSince is whether the row gave the representative's Since (else: today).
 	repSince bool
+	// given is MemberInput.Given.
+	given map[string]bool
 }
 
 // trimMemberInput trims the spaces around every field.
@@ -56,7 +58,7 @@ func trimMemberInput(in MemberInput) MemberInput {
 // parse checks one row, recording every problem in p.
 func (r *memberRules) parse(in MemberInput, line int, p *rowProblems) memberRow {
 	in = trimMemberInput(in)
-	row := memberRow{line: line, m: Member{ExternalID: in.ExternalID, Kind: MemberKind(in.Kind), Name: in.Name,
+	row := memberRow{line: line, given: in.Given, m: Member{ExternalID: in.ExternalID, Kind: MemberKind(in.Kind), Name: in.Name,
 		Constituency: in.Constituency, Standing: Standing(in.Standing)}}
 	p.checkExternalID(line, "external_id", in.ExternalID)
 	switch row.m.Kind {
@@ -179,6 +181,12 @@ func (p *memberPlan) add(in MemberInput, line int) {
 
 // checkAgainst reports what a row may not change in a stored member.
 func (p *memberPlan) checkAgainst(old *Member, row *memberRow) {
+	keepAbsent(old, row)
+	if !row.given["paid_through"] && row.given != nil && !row.m.PaidThrough.IsZero() && !row.m.Joined.IsZero() &&
+		row.m.PaidThrough.Before(row.m.Joined) {
+		p.problems.add(row.line, "joined", "%s is after the recorded paid_through %s (give paid_through too)",
+			row.m.Joined, row.m.PaidThrough)
+	}
 	if row.m.Kind != "" && row.m.Kind != old.Kind {
 		p.problems.add(row.line, "kind", "%s is recorded with kind %s, which cannot change", old.ExternalID, old.Kind)
 	}
@@ -255,6 +263,22 @@ func (p *memberPlan) planUpdate(old *Member, row memberRow) {
 	p.result.Updated++
 	p.result.Changes = append(p.result.Changes, ImportChange{Line: row.line, ExternalID: old.ExternalID,
 		Action: ImportUpdated, Fields: fields})
+}
+
+// keepAbsent gives the row the stored values of the optional fields its file does not have.
+func keepAbsent(old *Member, row *memberRow) {
+	if row.given == nil {
+		return
+	}
+	if !row.given["email"] {
+		row.m.Email = old.Email
+	}
+	if !row.given["paid_through"] {
+		row.m.PaidThrough = old.PaidThrough
+	}
+	if !row.given["standing"] {
+		row.m.Standing = old.Standing
+	}
 }
 
 // representativePayload is a representative as events show it.

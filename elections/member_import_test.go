@@ -334,3 +334,46 @@ func TestImportMembersTenThousandRows(t *testing.T) {
 		}
 	})
 }
+
+// A file without the optional columns email, paid_through and standing leaves them as they
+// are on stored members: it neither clears an address nor lifts a suspension. A file that has
+// the columns, empty, does clear them.
+func TestImportMembersLeavesAbsentColumns(t *testing.T) {
+	svc, st := newRollService(t, true)
+	ctx := context.Background()
+	full := elections.MemberInput{ExternalID: "g-1", Kind: "organisation", Name: "Gold One", Email: "g@example.org",
+		Constituency: "gold", Joined: "2024-01-01", PaidThrough: "2026-12-31", Standing: "suspended"}
+	rollImport(t, svc, full)
+
+	short := elections.MemberInput{ExternalID: "g-1", Kind: "organisation", Name: "Gold One", Constituency: "gold",
+		Joined: "2024-01-01", Given: map[string]bool{"external_id": true, "kind": true, "name": true,
+			"constituency": true, "joined": true}}
+	rollNoChange(t, st, func() {
+		res, err := svc.ImportMembers(ctx, rollOfficer, []elections.MemberInput{short}, elections.ImportSource{Name: "short.csv"})
+		if err != nil || res.Unchanged != 1 {
+			t.Fatalf("import without the optional columns: %+v %v, want 1 unchanged", res, err)
+		}
+	})
+	m, err := svc.Member(ctx, "g-1")
+	if err != nil || m.Email != "g@example.org" || m.Standing != elections.StandingSuspended || m.PaidThrough.String() != "2026-12-31" {
+		t.Fatalf("member after the short file: %+v %v", m, err)
+	}
+
+	// A joined day after the recorded paid_through, without paid_through in the file, is
+	// reported instead of breaking the membership period.
+	late := short
+	late.Joined = "2027-01-01"
+	_, err = svc.ImportMembers(ctx, rollOfficer, []elections.MemberInput{late}, elections.ImportSource{Name: "late.csv"})
+	if _, details := rollErrorDetails(t, err); len(details) != 1 || details[0] != "line 1: joined: 2027-01-01 is after the recorded paid_through 2026-12-31 (give paid_through too)" {
+		t.Fatalf("joined after the recorded paid_through: %v", err)
+	}
+
+	// The columns present but empty: the address and the period's end are cleared, the
+	// standing is good again (its default).
+	cleared := short
+	cleared.Given = nil
+	res := rollImport(t, svc, cleared)
+	if res.Updated != 1 || !cmp.Equal(res.Changes[0].Fields, []string{"email", "paid_through", "standing"}) {
+		t.Fatalf("import with the columns empty: %+v", res)
+	}
+}

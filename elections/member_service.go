@@ -30,6 +30,11 @@ type MemberInput struct {
 	RepresentativeName  string
 	RepresentativeEmail string
 	RepresentativeSince string
+	// Given names the fields the row's file has (its CSV columns, its JSON object's keys);
+	// nil means every field. When a stored member is updated, the optional fields email,
+	// paid_through and standing that the file does not have are left as they are, so that a
+	// file without them neither clears an address nor lifts a suspension.
+	Given map[string]bool
 }
 
 // MemberPatch changes some fields of a member; nil fields stay as they are. Values are text,

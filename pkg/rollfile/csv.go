@@ -36,6 +36,10 @@ func readCSV[T any](r io.Reader, l *layout[T], p *problems) ([]T, error) {
 	if len(p.list) > 0 {
 		return nil, nil
 	}
+	given := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		given[c.name] = true
+	}
 	var rows []T
 	for {
 		rec, err := cr.Read()
@@ -54,6 +58,9 @@ func readCSV[T any](r io.Reader, l *layout[T], p *problems) ([]T, error) {
 		}
 		var row T
 		*l.line(&row) = line
+		if l.given != nil {
+			*l.given(&row) = given
+		}
 		for i, v := range rec {
 			if !utf8.ValidString(v) {
 				if !p.add(line, "%s: not UTF-8 text", cols[i].name) {

@@ -212,6 +212,9 @@ func (jr *jsonReader[T]) row(line int) (T, error) {
 			return row, err
 		}
 	}
+	if jr.l.given != nil {
+		*jr.l.given(&row) = seen
+	}
 	_, err := jr.token() // "}"
 	return row, err
 }

@@ -77,6 +77,9 @@ type layout[T any] struct {
 	plural  string
 	columns []column[T]
 	line    func(*T) *int
+	// given, when set, records on each row which columns its file has (CSV) or its object
+	// has (JSON), so that an update leaves the fields of absent columns as they are.
+	given func(*T) *map[string]bool
 }
 
 func (l *layout[T]) column(name string) *column[T] {
@@ -111,7 +114,8 @@ var members = &layout[elections.MemberInput]{
 		{name: "representative_email", field: func(m *elections.MemberInput) *string { return &m.RepresentativeEmail }},
 		{name: "representative_since", field: func(m *elections.MemberInput) *string { return &m.RepresentativeSince }},
 	},
-	line: func(m *elections.MemberInput) *int { return &m.Line },
+	line:  func(m *elections.MemberInput) *int { return &m.Line },
+	given: func(m *elections.MemberInput) *map[string]bool { return &m.Given },
 }
 
 var donations = &layout[elections.DonationInput]{

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/govboard/govboard/elections"
 	"github.com/govboard/govboard/pkg/rollfile"
@@ -81,7 +82,8 @@ func TestReadMembers(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadMembers: %v %v", err, details(err))
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			// TestReadMembersGiven checks Given.
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(elections.MemberInput{}, "Given")); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -227,4 +229,25 @@ func details(err error) []string {
 		return e.Details
 	}
 	return nil
+}
+
+// Each member row says which fields its file has, so that an update keeps the others.
+func TestReadMembersGiven(t *testing.T) {
+	csvRows, err := rollfile.ReadMembers(strings.NewReader("external_id,kind,name,constituency,joined,email\n"+
+		"a,person,A,individual,2024-01-01,a@example.org\n"), rollfile.FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"external_id": true, "kind": true, "name": true, "constituency": true, "joined": true, "email": true}
+	if diff := cmp.Diff(want, csvRows[0].Given); diff != "" {
+		t.Errorf("CSV Given (-want +got):\n%s", diff)
+	}
+	jsonRows, err := rollfile.ReadMembers(strings.NewReader(`[{"external_id":"a","kind":"person","name":"A","constituency":"individual","joined":"2024-01-01","standing":"good"},
+{"external_id":"b","kind":"person","name":"B","constituency":"individual","joined":"2024-01-01"}]`), rollfile.FormatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !jsonRows[0].Given["standing"] || jsonRows[1].Given["standing"] || !jsonRows[1].Given["joined"] {
+		t.Errorf("JSON Given: %v, %v", jsonRows[0].Given, jsonRows[1].Given)
+	}
 }
