@@ -45,6 +45,13 @@ func (s *Service) ApplyCharter(ctx context.Context, actor Actor, c *Charter) (_ 
 				problems = append(problems, fmt.Sprintf("effective_from %s must be after %s, when version %d took effect",
 					nc.EffectiveFrom, latest.EffectiveFrom, latest.Version))
 			}
+			// A later version changes the board from now on, never its past (DESIGN.md §2
+			// rule 1): the roster of a past day stays what it was. Only the first version may
+			// start in the past, to record the board's history.
+			if today := DateOf(s.clock.Now()); !nc.EffectiveFrom.IsZero() && nc.EffectiveFrom.Before(today) {
+				problems = append(problems, fmt.Sprintf("effective_from %s is in the past: a new version takes effect today (%s) or later, so that the board's history does not change",
+					nc.EffectiveFrom, today))
+			}
 		}
 		if len(problems) > 0 {
 			return &Error{Code: EINVALID, Message: problems[0], Details: problems}

@@ -134,6 +134,7 @@ func TestCreateElectionCharterAndCutoff(t *testing.T) {
 		v2 := matrixCharter()
 		v2.EffectiveFrom = d("2026-04-01")
 		charterConstituency(v2, "guardians").Seats = 5
+		clock.Set(d("2026-03-31").Time()) // a new version takes effect from today or later
 		boardApplyCharter(t, svc, v2)
 		clock.Set(announced2026)
 		e := createElection(t, svc, matrix2026Input())
