@@ -164,7 +164,14 @@ func (p *nominationParties) problems(ctx context.Context, tx Store, cutoff Date)
 			}
 		}
 		el := CheckEligibility(r.m, p.constituency, p.charter.Currency, cutoff, donated)
-		if !el.Eligible {
+		switch {
+		case el.Eligible:
+		case r.m.ExternalID != p.nominator.ExternalID:
+			// Another member's reason may name their donations: the nominator learns only
+			// that the nominee is not eligible.
+			problems = append(problems, fmt.Sprintf("%s %s is not eligible on %s (an officer can tell the nominee why)",
+				r.role, r.m.ExternalID, cutoff))
+		default:
 			problems = append(problems, fmt.Sprintf("%s %s is not eligible on %s: %s", r.role, r.m.ExternalID, cutoff, el.Reason))
 		}
 	}
