@@ -80,8 +80,13 @@ func (s *Server) authenticate(c echo.Context) (identity, error) {
 // userSubject is the token subject of an account: "user:<id>", as elections.Actor names it.
 func userSubject(id int64) string { return elections.Actor{Kind: elections.ActorUser, ID: id}.String() }
 
+// memberSubject is the token subject of a member: "member:<external id>".
+func memberSubject(externalID string) string { return elections.ActorMember + ":" + externalID }
+
 // actorOf returns the actor a token speaks for. Account tokens have the subject "user:<id>"
-// and an account role; member tokens have the role member.
+// and an account role; member tokens have the subject "member:<external id>", the role member
+// and the scope "election:<id>" of the election they were issued for (a member token without
+// a scope speaks for no election, so that every member action refuses it).
 func actorOf(cl *jwtauth.Claims) (elections.Actor, error) {
 	role, err := elections.ParseRole(cl.Role)
 	if err != nil {
@@ -95,10 +100,28 @@ func actorOf(cl *jwtauth.Claims) (elections.Actor, error) {
 			return elections.Actor{}, errorf(elections.EUNAUTHORIZED, "malformed subject %q", cl.Subject)
 		}
 		return elections.Actor{Kind: elections.ActorUser, ID: id, Role: role}, nil
-	case kind == elections.ActorMember && role == elections.RoleMember:
-		return elections.Actor{Kind: elections.ActorMember, Role: role}, nil
+	case kind == elections.ActorMember && role == elections.RoleMember && rest != "":
+		election, err := scopedElection(cl.Scope)
+		if err != nil {
+			return elections.Actor{}, err
+		}
+		return elections.MemberActor(rest, election), nil
 	}
 	return elections.Actor{}, errorf(elections.EUNAUTHORIZED, "subject %q does not fit role %s", cl.Subject, role)
+}
+
+// scopedElection returns the election of a member token's scope "election:<id>"; 0 when the
+// token has no scope.
+func scopedElection(scope string) (int64, error) {
+	if scope == "" {
+		return 0, nil
+	}
+	rest, ok := strings.CutPrefix(scope, "election:")
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return 0, errorf(elections.EUNAUTHORIZED, "malformed scope %q", scope)
+	}
+	return id, nil
 }
 
 // joinRoles names roles for a message, e.g. "officer or auditor".
@@ -160,19 +183,24 @@ type meResponse struct {
 	Role string `json:"role"`
 	// Email is the account's e-mail address; empty for a member.
 	Email string `json:"email,omitempty"`
+	// Member is a member's external id, and Election the election their token is for; both
+	// empty for an account.
+	Member   string `json:"member,omitempty"`
+	Election int64  `json:"election,omitempty"`
 	// ExpiresAt is when the token expires, in UTC.
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-func toMeResponse(cl *jwtauth.Claims, u *elections.User) meResponse {
-	r := meResponse{Subject: cl.Subject, Role: cl.Role, ExpiresAt: cl.ExpiresAt.UTC()}
+func toMeResponse(cl *jwtauth.Claims, a elections.Actor, u *elections.User) meResponse {
+	r := meResponse{Subject: cl.Subject, Role: cl.Role, ExpiresAt: cl.ExpiresAt.UTC(), Member: a.Member, Election: a.Election}
 	if u != nil {
 		r.Email = u.Email
 	}
 	return r
 }
 
-// me returns who the caller is. A token of an account that no longer exists is refused.
+// me returns who the caller is: for a member, also the member and the election of the token.
+// A token of an account that no longer exists is refused.
 func (s *Server) me(c echo.Context) error {
 	id := callerOf(c)
 	var u *elections.User
@@ -186,7 +214,7 @@ func (s *Server) me(c echo.Context) error {
 			return err
 		}
 	}
-	return c.JSON(http.StatusOK, toMeResponse(id.claims, u))
+	return c.JSON(http.StatusOK, toMeResponse(id.claims, id.actor, u))
 }
 
 // keys publishes the public keys that verify access tokens (a JWK set, RFC 7517).

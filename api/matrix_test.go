@@ -29,6 +29,32 @@ func matrixRoll() string {
 		fmt.Fprintf(&b, "gold-%02d,organisation,Gold %d,,gold,2023-01-01,%s,good,Rep gold-%d,\n", i, i, paid, i)
 	}
 	b.WriteString("guardian-ada,person,Ada Guardian,ada@example.org,guardians,2023-01-01,,good,,\n")
+	// The voters of the 2026 election (matrix2026_test.go).
+	for _, row := range []string{
+		"guardian-bo,person,Bo Guardian,bo@example.org,guardians",
+		"guardian-cy,person,Cy Guardian,cy@example.org,guardians",
+		"guardian-di,person,Di Guardian,di@example.org,guardians",
+		"sct-1,person,Sam Spec,sam@example.org,spec-core-team",
+		"sct-2,person,Tia Spec,tia@example.org,spec-core-team",
+		"ind-01,person,Ida Individual,ida@example.org,individual",
+		"ind-02,person,Jon Individual,jon@example.org,individual",
+		"ind-03,person,Kim Individual,kim@example.org,individual",
+		"ind-04,person,Lu Individual,lu@example.org,individual",
+		"ind-05,person,Mo Individual,mo@example.org,individual",
+	} {
+		b.WriteString(row + ",2023-01-01,,good,,\n")
+	}
+	for _, row := range []string{
+		"eco-1,organisation,Eco One,,ecosystem,2023-01-01,,good,Rep Eco1,rep1@eco.example",
+		"eco-2,organisation,Eco Two,,ecosystem,2023-01-01,,good,Rep Eco2,rep2@eco.example",
+		"eco-3,organisation,Eco Three,,ecosystem,2023-01-01,,good,Rep Eco3,rep3@eco.example",
+		"eco-4,organisation,Eco Four,,ecosystem,2023-01-01,,good,Rep Eco4,rep4@eco.example",
+		"assoc-1,organisation,Assoc One,,associate,2023-01-01,,good,Rep Assoc,rep@assoc.example",
+		"silver-a,organisation,Silver A,,silver,2023-01-01,,good,Rep SilverA,rep@silver-a.example",
+		"silver-b,organisation,Silver B,,silver,2023-01-01,,good,Rep SilverB,rep@silver-b.example",
+	} {
+		b.WriteString(row + "\n")
+	}
 	return b.String()
 }
 
@@ -128,69 +154,78 @@ func (m *matrixEnv) recordWinners(token string, year int, su seatsUpWire, start 
 	}
 }
 
-// The issue's "done when": the Matrix board's 2024 bootstrap, 2025 and 2026 (DESIGN.md §2),
+// newMatrixThrough2025 is an API on opts' engine with the Matrix board's history up to the
+// end of 2025, driven through HTTP and checked on the way: the charter, the roll, the 2024
+// bootstrap and the 2025 election recorded as terms, and three resignations in late 2025.
+func newMatrixThrough2025(t *testing.T, opts sqlstore.Options) *matrixEnv {
+	e := newBoardEnv(t, func(_ *api.Options, s *wrapStore) { s.Store = sqlstoretest.Migrated(t, opts) })
+	m := &matrixEnv{env: e, t: t, v: newResponseValidator(t, e)}
+
+	officer := m.at("2024-01-02")
+	m.call(request{method: "POST", url: "/api/v1/board/charters", token: officer, body: matrixCharter(t), header: yamlBody},
+		http.StatusCreated, nil)
+	m.call(request{method: "POST", url: membersImport, token: officer, body: matrixRoll(), header: csvBody}, http.StatusOK, nil)
+	m.call(request{method: "POST", url: "/api/v1/board/seats/managing-director-1/terms", token: officer,
+		body: `{"holder":"Matthew Hodgson","start":"2024-01-01","end":"2027-01-01"}`}, http.StatusCreated, nil)
+
+	// 2024, the bootstrap: all eight elected constituencies up; Gold, Silver, Individual
+	// and Associate for one year.
+	y2024, lines := m.seatsUp(2024, "")
+	want := []string{
+		"individual in: individual-1 1y individual-2 1y individual-3 1y individual-4 1y",
+		"ecosystem in: ecosystem-1 2y ecosystem-2 2y ecosystem-3 2y",
+		"associate in: associate-1 1y associate-2 1y",
+		"platinum in: platinum-1 2y",
+		"gold in: gold-1 1y gold-2 1y gold-3 1y",
+		"silver in: silver-1 1y silver-2 1y",
+		"guardians in: guardians-1 2y guardians-2 2y guardians-3 2y",
+		"spec-core-team in: spec-core-team-1 2y spec-core-team-2 2y",
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Fatalf("seats up in 2024 (-want +got):\n%s", diff)
+	}
+	m.recordWinners(officer, 2024, y2024, "2024-06-16")
+
+	// 2025: the odd-year half, for two years. Associate and Gold had fewer candidates than
+	// seats: associate-2, gold-2 and gold-3 stay vacant.
+	officer = m.at("2025-01-02")
+	y2025, lines := m.seatsUp(2025, "")
+	want = []string{
+		"individual in: individual-1 2y individual-2 2y individual-3 2y individual-4 2y",
+		"associate in: associate-1 2y associate-2 2y",
+		"gold in: gold-1 2y gold-2 2y gold-3 2y",
+		"silver in: silver-1 2y silver-2 2y",
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Fatalf("seats up in 2025 (-want +got):\n%s", diff)
+	}
+	m.recordWinners(officer, 2025, y2025, "2025-06-16", "associate-2", "gold-2", "gold-3")
+
+	// One Individual member and both Silver members step down.
+	officer = m.at("2025-12-05")
+	for _, v := range []struct{ seat, on string }{
+		{"individual-3", "2025-11-03"}, {"silver-1", "2025-09-01"}, {"silver-2", "2025-12-01"},
+	} {
+		m.call(request{method: "POST", url: "/api/v1/board/seats/" + v.seat + "/vacate", token: officer,
+			body: `{"on":"` + v.on + `","reason":"resigned"}`}, http.StatusOK, nil)
+	}
+	return m
+}
+
+// The issue #3 "done when": the Matrix board's 2024 bootstrap, 2025 and 2026 (DESIGN.md §2),
 // driven through the HTTP API, on SQLite and (when GOVBOARD_TEST_POSTGRES_DSN is set)
 // PostgreSQL.
 func TestMatrixHistoryThroughTheAPI(t *testing.T) {
 	sqlstoretest.EachEngine(t, func(t *testing.T, opts sqlstore.Options) {
-		e := newBoardEnv(t, func(_ *api.Options, s *wrapStore) { s.Store = sqlstoretest.Migrated(t, opts) })
-		m := &matrixEnv{env: e, t: t, v: newResponseValidator(t, e)}
-
-		officer := m.at("2024-01-02")
-		m.call(request{method: "POST", url: "/api/v1/board/charters", token: officer, body: matrixCharter(t), header: yamlBody},
-			http.StatusCreated, nil)
-		m.call(request{method: "POST", url: membersImport, token: officer, body: matrixRoll(), header: csvBody}, http.StatusOK, nil)
-		m.call(request{method: "POST", url: "/api/v1/board/seats/managing-director-1/terms", token: officer,
-			body: `{"holder":"Matthew Hodgson","start":"2024-01-01","end":"2027-01-01"}`}, http.StatusCreated, nil)
-
-		// 2024, the bootstrap: all eight elected constituencies up; Gold, Silver, Individual
-		// and Associate for one year.
-		y2024, lines := m.seatsUp(2024, "")
-		want := []string{
-			"individual in: individual-1 1y individual-2 1y individual-3 1y individual-4 1y",
-			"ecosystem in: ecosystem-1 2y ecosystem-2 2y ecosystem-3 2y",
-			"associate in: associate-1 1y associate-2 1y",
-			"platinum in: platinum-1 2y",
-			"gold in: gold-1 1y gold-2 1y gold-3 1y",
-			"silver in: silver-1 1y silver-2 1y",
-			"guardians in: guardians-1 2y guardians-2 2y guardians-3 2y",
-			"spec-core-team in: spec-core-team-1 2y spec-core-team-2 2y",
-		}
-		if diff := cmp.Diff(want, lines); diff != "" {
-			t.Fatalf("seats up in 2024 (-want +got):\n%s", diff)
-		}
-		m.recordWinners(officer, 2024, y2024, "2024-06-16")
-
-		// 2025: the odd-year half, for two years. Associate and Gold had fewer candidates than
-		// seats: associate-2, gold-2 and gold-3 stay vacant.
-		officer = m.at("2025-01-02")
-		y2025, lines := m.seatsUp(2025, "")
-		want = []string{
-			"individual in: individual-1 2y individual-2 2y individual-3 2y individual-4 2y",
-			"associate in: associate-1 2y associate-2 2y",
-			"gold in: gold-1 2y gold-2 2y gold-3 2y",
-			"silver in: silver-1 2y silver-2 2y",
-		}
-		if diff := cmp.Diff(want, lines); diff != "" {
-			t.Fatalf("seats up in 2025 (-want +got):\n%s", diff)
-		}
-		m.recordWinners(officer, 2025, y2025, "2025-06-16", "associate-2", "gold-2", "gold-3")
-
-		// One Individual member and both Silver members step down.
-		officer = m.at("2025-12-05")
-		for _, v := range []struct{ seat, on string }{
-			{"individual-3", "2025-11-03"}, {"silver-1", "2025-09-01"}, {"silver-2", "2025-12-01"},
-		} {
-			m.call(request{method: "POST", url: "/api/v1/board/seats/" + v.seat + "/vacate", token: officer,
-				body: `{"on":"` + v.on + `","reason":"resigned"}`}, http.StatusOK, nil)
-		}
+		m := newMatrixThrough2025(t, opts)
+		e := m.env
 
 		// 2026: the even-year half, plus one-year by-elections for Individual, Silver and
 		// Associate. One Platinum member: one Platinum seat. Gold's lapsed members leave it one
 		// seat, which is filled.
-		officer = m.at("2026-01-02")
-		_, lines = m.seatsUp(2026, "")
-		want = []string{
+		officer := m.at("2026-01-02")
+		_, lines := m.seatsUp(2026, "")
+		want := []string{
 			"individual out: individual-3 1y*",
 			"ecosystem in: ecosystem-1 2y ecosystem-2 2y ecosystem-3 2y",
 			"associate out: associate-2 1y*",

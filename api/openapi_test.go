@@ -118,11 +118,16 @@ func TestPublicRoutes(t *testing.T) {
 		"GET /api/v1/board/seats",
 		"GET /api/v1/board/seats-up",
 		"GET /api/v1/board/seats/:seat",
+		"GET /api/v1/contests/:id",
+		"GET /api/v1/contests/:id/candidates",
+		"GET /api/v1/elections",
+		"GET /api/v1/elections/:id",
 		"GET /api/v1/openapi.json",
 		"GET /healthz",
 		"GET /metrics",
 		"GET /readyz",
 		"POST /api/v1/auth/login",
+		"POST /api/v1/auth/redeem",
 	}
 	sort.Strings(public)
 	if diff := cmp.Diff(want, public); diff != "" {

@@ -49,6 +49,9 @@ var (
 	adminOnly         = []elections.Role{elections.RoleAdmin}
 	officerAndAuditor = []elections.Role{elections.RoleOfficer, elections.RoleAuditor}
 	officerOnly       = []elections.Role{elections.RoleOfficer}
+	memberOnly        = []elections.Role{elections.RoleMember}
+
+	memberOfficerAndAuditor = []elections.Role{elections.RoleMember, elections.RoleOfficer, elections.RoleAuditor}
 )
 
 // routeTable is THE list of routes and who may call them.
@@ -57,6 +60,9 @@ func (s *Server) routeTable() []Route {
 	return []Route{
 		{Method: http.MethodPost, Path: v1 + "/auth/login", Public: true, Handler: s.login,
 			Summary:    "Log in with e-mail address and password; returns an access token",
+			middleware: []echo.MiddlewareFunc{s.limits.byAddress}},
+		{Method: http.MethodPost, Path: v1 + "/auth/redeem", Public: true, Handler: s.redeem,
+			Summary:    "Redeem a member's one-time access code; returns an access token for its election",
 			middleware: []echo.MiddlewareFunc{s.limits.byAddress}},
 		{Method: http.MethodGet, Path: v1 + "/auth/me", Roles: anySignedIn, Handler: s.me,
 			Summary: "The caller's identity and role"},
@@ -116,6 +122,43 @@ func (s *Server) routeTable() []Route {
 			Summary: "Whether a member may vote and stand in a constituency on a day, and why not"},
 		{Method: http.MethodPost, Path: v1 + "/donations/import", Roles: officerOnly, Handler: s.importDonations,
 			Summary: "Import donations from CSV or JSON, all or nothing", bodyLimit: s.opts.ImportBodyLimit},
+
+		{Method: http.MethodPost, Path: v1 + "/elections", Roles: officerOnly, Handler: s.createElection,
+			Summary: "Create the election of a year, with a contest per constituency with seats up"},
+		{Method: http.MethodGet, Path: v1 + "/elections", Public: true, Handler: s.listElections,
+			Summary: "Every election, newest year first"},
+		{Method: http.MethodGet, Path: v1 + "/elections/:id", Public: true, Handler: s.getElection,
+			Summary: "One election: its calendar, phase and contests"},
+		{Method: http.MethodPut, Path: v1 + "/elections/:id/schedule", Roles: officerOnly, Handler: s.updateSchedule,
+			Summary: "Change an election's calendar"},
+		{Method: http.MethodPost, Path: v1 + "/elections/:id/nominations", Roles: memberOnly, Handler: s.nominate,
+			Summary: "Nominate a member of your constituency, or yourself"},
+		{Method: http.MethodGet, Path: v1 + "/elections/:id/nominations", Roles: officerAndAuditor, Handler: s.listNominations,
+			Summary: "Every nomination of an election"},
+		{Method: http.MethodPost, Path: v1 + "/elections/:id/access-codes", Roles: officerOnly, Handler: s.issueAccessCodes,
+			Summary: "Issue one-time access codes to members, as CSV, and mail them on request"},
+		{Method: http.MethodGet, Path: v1 + "/contests/:id", Public: true, Handler: s.getContest,
+			Summary: "One contest: its seats, counting method and outcome"},
+		{Method: http.MethodPatch, Path: v1 + "/contests/:id", Roles: officerOnly, Handler: s.updateContest,
+			Summary: "Change a contest's counting method, uncontested policy or seats"},
+		{Method: http.MethodGet, Path: v1 + "/contests/:id/candidates", Public: true, Handler: s.listCandidates,
+			Summary: "The accepted candidates of a contest, once nominations have closed"},
+		{Method: http.MethodGet, Path: v1 + "/contests/:id/roll", Roles: officerAndAuditor, Handler: s.getRoll,
+			Summary: "A contest's voter roll: the frozen roll, or a preview with who is left off and why"},
+		{Method: http.MethodPost, Path: v1 + "/contests/:id/roll", Roles: officerOnly, Handler: s.addToRoll,
+			Summary: "Add a member to a contest's frozen roll, where the charter allows it"},
+		{Method: http.MethodGet, Path: v1 + "/nominations/:id", Roles: memberOfficerAndAuditor, Handler: s.getNomination,
+			Summary: "One nomination, to its nominee or nominator, officers and auditors"},
+		{Method: http.MethodPost, Path: v1 + "/nominations/:id/consent", Roles: memberOnly, Handler: s.consent,
+			Summary: "Consent to your nomination, optionally changing your profile"},
+		{Method: http.MethodPost, Path: v1 + "/nominations/:id/decline", Roles: memberOnly, Handler: s.decline,
+			Summary: "Decline your nomination"},
+		{Method: http.MethodPost, Path: v1 + "/nominations/:id/withdraw", Roles: memberOnly, Handler: s.withdraw,
+			Summary: "Withdraw your nomination or candidacy"},
+		{Method: http.MethodPost, Path: v1 + "/nominations/:id/accept", Roles: officerOnly, Handler: s.acceptNomination,
+			Summary: "Accept a consented nomination"},
+		{Method: http.MethodPost, Path: v1 + "/nominations/:id/reject", Roles: officerOnly, Handler: s.rejectNomination,
+			Summary: "Reject a nomination, with a reason"},
 
 		{Method: http.MethodGet, Path: v1 + "/openapi.json", Public: true, Handler: s.openAPI,
 			Summary: "This API's OpenAPI 3 document"},

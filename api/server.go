@@ -78,6 +78,13 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Now tells the time (login rate limiting). Default time.Now.
 	Now func() time.Time
+	// Mailer sends the access codes that officers ask to mail. Default nil: mail is not
+	// configured, and asking to mail codes is refused with 409.
+	Mailer Mailer
+	// PublicURL is the externally visible base URL of the service (http.public_url), e.g.
+	// "https://vote.example.org", put in front of the links sent to members. Default "": the
+	// links are paths.
+	PublicURL string
 }
 
 // withDefaults returns o with every zero field set to its default.

@@ -21,6 +21,7 @@ import (
 	"github.com/govboard/govboard/config"
 	"github.com/govboard/govboard/elections"
 	"github.com/govboard/govboard/pkg/jwtauth"
+	"github.com/govboard/govboard/pkg/mailer"
 	"github.com/govboard/govboard/pkg/password"
 	"github.com/govboard/govboard/pkg/sqlstore"
 )
@@ -43,6 +44,8 @@ type Main struct {
 	Tokens     *jwtauth.Manager
 	SigningKey ed25519.PrivateKey
 	Server     *api.Server
+	// Mailer sends e-mail; Open sets it when smtp.host is configured (nil: no mail).
+	Mailer api.Mailer
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -102,7 +105,26 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openService(); err != nil {
 		return err
 	}
+	if err := m.openMailer(); err != nil {
+		return err
+	}
 	return m.openTokens()
+}
+
+// openMailer builds the SMTP sender when smtp.host is set, so that a bad mail configuration
+// stops serve at start rather than at the first mail. It does not connect.
+func (m *Main) openMailer() error {
+	c := m.Config.SMTP
+	if c.Host == "" || m.Mailer != nil {
+		return nil
+	}
+	s, err := mailer.New(mailer.Config{Host: c.Host, Port: c.Port, Username: c.Username,
+		Password: string(c.Password), From: c.From, TLS: c.TLS, Timeout: c.Timeout})
+	if err != nil {
+		return err
+	}
+	m.Mailer = s
+	return nil
 }
 
 // openSchema opens the store and makes sure its schema is current: migrated when
@@ -201,6 +223,8 @@ func (m *Main) Handler() http.Handler {
 		Registry:          reg,
 		Ready:             m.ready,
 		Now:               m.now,
+		Mailer:            m.Mailer,
+		PublicURL:         m.Config.HTTP.PublicURL,
 	})
 	return m.Server.Handler()
 }
