@@ -13,10 +13,15 @@ import (
 )
 
 func newServeCmd() *cobra.Command {
-	return &cobra.Command{
+	var demo bool
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP service (embedded SQLite in ./govboard-data unless configured)",
-		Args:  cobra.NoArgs,
+		Long: "Run the HTTP service (embedded SQLite in ./govboard-data unless configured).\n\n" +
+			"--demo seeds an empty database with the Matrix.org Foundation's board, fictional members and a 2026\n" +
+			"election in its voting phase, and prints an officer login and a few member access codes; on a\n" +
+			"database it seeded before, it prints a new officer password and new codes.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd)
 			if err != nil {
@@ -33,15 +38,28 @@ func newServeCmd() *cobra.Command {
 			if err := m.Open(ctx); err != nil {
 				return err
 			}
+			var login *demoLogin
+			if demo {
+				if login, err = m.SeedDemo(ctx); err != nil {
+					return err
+				}
+			}
 			if err := m.Listen(); err != nil {
 				return err
 			}
 			if err := m.printWelcome(ctx, cmd.OutOrStdout()); err != nil {
 				return err
 			}
+			if login != nil {
+				if err := printDemo(cmd.OutOrStdout(), m.URL(), login); err != nil {
+					return err
+				}
+			}
 			return m.Serve(ctx)
 		},
 	}
+	cmd.Flags().BoolVar(&demo, "demo", false, "seed a demo board, members and a 2026 election in voting; print an officer login and member codes")
+	return cmd
 }
 
 // printWelcome tells the operator where the service listens and how to sign in; with no
