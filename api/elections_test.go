@@ -472,3 +472,25 @@ func TestFrozenRollScenarios(t *testing.T) {
 		}, notInElections...))
 	})
 }
+
+// An addition to a frozen roll answers with the entry as every later read shows it: its
+// added_at at the precision the database keeps (microseconds), not the clock's nanoseconds.
+func TestRollAdditionAsStored(t *testing.T) {
+	eachEngine(t, func(t *testing.T, onEngine func(*api.Options, *wrapStore)) {
+		charter := strings.Replace(matrixCharter(t), "  one_constituency_per_nominee: true",
+			"  one_constituency_per_nominee: true\n  roll_additions_after_freeze: true", 1)
+		e := newElectionEnvWith(t, charter, onEngine)
+		individual := e.create2026().contestID(t, "individual")
+		roll := fmt.Sprintf("/api/v1/contests/%d/roll", individual)
+		e.at(voting2026)
+		e.freezeRoll(individual)
+		e.at("2026-05-31T10:00:00.123456789Z")
+		const stored = `"added_at":"2026-05-31T10:00:00.123456Z"`
+		e.run(t, []scenario{
+			{name: "add a member", method: "POST", url: roll, token: e.officerToken, body: `{"member":"ind-bob","reason":"paid late"}`,
+				wantStatus: http.StatusCreated, wantContains: []string{stored}},
+			{name: "the roll with the addition", method: "GET", url: roll, token: e.officerToken,
+				wantStatus: http.StatusOK, wantContains: []string{stored}},
+		})
+	})
+}

@@ -52,3 +52,37 @@ func TestUnstorableTextOnEveryEngine(t *testing.T) {
 		})
 	})
 }
+
+// A NUL character in a candidate profile or in an officer's review reason is bad input on
+// every engine, like any other free text: PostgreSQL cannot store it, so without the check
+// the same request answers 201 on SQLite and 500 on PostgreSQL.
+func TestUnstorableNominationTextOnEveryEngine(t *testing.T) {
+	eachEngine(t, func(t *testing.T, onEngine func(*api.Options, *wrapStore)) {
+		e := newElectionEnv(t, onEngine)
+		e.create2026()
+		e.at(nominations2026)
+		ada, cy := e.memberOf("ind-ada", 1), e.memberOf("ind-cy", 1)
+		const nominations = "/api/v1/elections/1/nominations"
+		e.run(t, []scenario{
+			{name: "a profile with NULs", method: "POST", url: nominations, token: ada,
+				body:       `{"nominee":"ind-ada","display_name":"A\u0000","pronouns":"\u0000","affiliation":"\u0000","bio":"a\u0000b","statement":"\u0000"}`,
+				wantStatus: http.StatusBadRequest, wantCode: "invalid",
+				wantContains: []string{"display_name: must not contain a NUL", "pronouns: must not contain a NUL",
+					"affiliation: must not contain a NUL", "bio: must not contain a NUL", "statement: must not contain a NUL"}},
+			{name: "nominate", method: "POST", url: nominations, token: ada, body: `{"nominee":"ind-cy"}`,
+				wantStatus: http.StatusCreated},
+			{name: "consent with a NUL in the profile", method: "POST", url: "/api/v1/nominations/1/consent", token: cy,
+				body: `{"bio":"b\u0000"}`, wantStatus: http.StatusBadRequest, wantCode: "invalid",
+				wantContains: []string{"bio: must not contain a NUL"}},
+			{name: "consent", method: "POST", url: "/api/v1/nominations/1/consent", token: cy, wantStatus: http.StatusOK},
+			{name: "accept with a NUL in the reason", method: "POST", url: "/api/v1/nominations/1/accept", token: e.officerToken,
+				body: `{"reason":"ok\u0000"}`, wantStatus: http.StatusBadRequest, wantCode: "invalid",
+				wantContains: []string{"reason: must not contain a NUL"}},
+			{name: "reject with a NUL in the reason", method: "POST", url: "/api/v1/nominations/1/reject", token: e.officerToken,
+				body: `{"reason":"no\u0000"}`, wantStatus: http.StatusBadRequest, wantCode: "invalid",
+				wantContains: []string{"reason: must not contain a NUL"}},
+			{name: "the nomination is unchanged", method: "GET", url: "/api/v1/nominations/1", token: e.officerToken,
+				wantStatus: http.StatusOK, wantContains: []string{`"status":"consented"`}, mustNotContain: []string{"review_reason"}},
+		})
+	})
+}

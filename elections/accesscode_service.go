@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Member access codes (DESIGN.md §7): officers issue one-time codes, members redeem them for
@@ -43,12 +44,16 @@ func newAccessCode() (code, hash string, err error) {
 	return strings.Join(groups, "-"), accessCodeHash(plain), nil
 }
 
-// normalizeAccessCode returns code as it is hashed: upper case, without hyphens and spaces,
-// with O read as 0 and I and L as 1.
+// normalizeAccessCode returns code as it is hashed: upper case, without hyphens and white
+// space (a code pasted from a mail often ends with a line break), with O read as 0 and I and
+// L as 1.
 func normalizeAccessCode(code string) string {
 	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
 		switch r {
-		case '-', ' ', '\t':
+		case '-':
 			return -1
 		case 'O', 'o':
 			return '0'

@@ -262,6 +262,8 @@ func TestRedeemAccessCode(t *testing.T) {
 		}, want: &elections.MemberSession{}},
 		{name: "without separators", code: func(c map[string]string) string { return strings.ReplaceAll(c["ind-0001"], "-", "") },
 			want: &elections.MemberSession{}},
+		{name: "pasted with a line break", code: func(c map[string]string) string { return "\t" + c["ind-0001"] + "\r\n" },
+			want: &elections.MemberSession{}},
 		{name: "one second before expiry", at: codeEndOfVoting.Add(-time.Second), code: pick("ind-0001"), want: &elections.MemberSession{}},
 		{name: "code reuse", code: pick("ind-0001"), prepare: func(t *testing.T, env *nomEnv, c map[string]string) {
 			if _, err := env.svc.RedeemAccessCode(context.Background(), c["ind-0001"]); err != nil {

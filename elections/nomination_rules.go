@@ -158,6 +158,9 @@ func profileProblems(p CandidateProfile, nominee, nominator *Member) []string {
 		if n := utf8.RuneCountInString(f.value); n > f.max {
 			problems.add(0, f.field, "at most %d characters (%d given)", f.max, n)
 		}
+		if hasNUL(f.value) {
+			problems.add(0, f.field, nulProblem)
+		}
 	}
 	if p.Link != "" && !isWebLink(p.Link) {
 		problems.add(0, "link", "%q is not an http:// or https:// URL", p.Link)

@@ -342,6 +342,9 @@ func (s *Service) Decline(ctx context.Context, actor Actor, nominationID int64) 
 // AcceptNomination is an officer's acceptance (consent required; before voting opens).
 func (s *Service) AcceptNomination(ctx context.Context, actor Actor, nominationID int64, reason string) (*Nomination, error) {
 	reason = strings.TrimSpace(reason)
+	if hasNUL(reason) {
+		return nil, &Error{Code: EINVALID, Message: "reason: " + nulProblem, Details: []string{"reason: " + nulProblem}}
+	}
 	return s.changeNomination(ctx, actor, nominationID, nominationChange{
 		forbidden: "only an officer can accept a nomination",
 		phase:     func(e *Election, ph Phase) error { return requireBeforeVoting(e, ph, "nominations can be accepted") },
@@ -362,6 +365,8 @@ func (s *Service) AcceptNomination(ctx context.Context, actor Actor, nominationI
 func (s *Service) RejectNomination(ctx context.Context, actor Actor, nominationID int64, reason string) (*Nomination, error) {
 	if reason = strings.TrimSpace(reason); reason == "" {
 		return nil, &Error{Code: EINVALID, Message: "reason: required", Details: []string{"reason: required"}}
+	} else if hasNUL(reason) {
+		return nil, &Error{Code: EINVALID, Message: "reason: " + nulProblem, Details: []string{"reason: " + nulProblem}}
 	}
 	return s.changeNomination(ctx, actor, nominationID, nominationChange{
 		forbidden: "only an officer can reject a nomination",

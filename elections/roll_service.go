@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Roll is a contest's voter roll: computed from eligibility on the cut-off day until it is
@@ -163,7 +164,7 @@ func (s *Service) AddToRoll(ctx context.Context, actor Actor, contestID int64, m
 		if err != nil {
 			return err
 		}
-		ch, err := checkRollAddition(ctx, tx, c)
+		ch, err := checkRollAddition(ctx, tx, c, now)
 		if err != nil {
 			return err
 		}
@@ -180,7 +181,9 @@ func (s *Service) AddToRoll(ctx context.Context, actor Actor, contestID int64, m
 		if err := tx.UpdateContest(ctx, c); err != nil {
 			return err
 		}
-		out = &entry
+		if out, err = storedRollEntry(ctx, tx, c.ID, m.ExternalID); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, actor, EventRollEntryAdded, map[string]any{
 			"contest": c.ID, "member": m.ExternalID, "reason": reason})
 	})
@@ -190,15 +193,33 @@ func (s *Service) AddToRoll(ctx context.Context, actor Actor, contestID int64, m
 	return out, nil
 }
 
-// checkRollAddition refuses an addition to contest c's roll unless it is frozen and the
-// election's charter allows additions after the freeze; it returns that charter.
-func checkRollAddition(ctx context.Context, tx Store, c *Contest) (*Charter, error) {
+// storedRollEntry returns member's entry on the roll of contest as the store keeps it (its
+// AddedAt at the stored precision, as every later read shows it).
+func storedRollEntry(ctx context.Context, tx Store, contestID int64, member string) (*RollEntry, error) {
+	entries, err := tx.RollEntries(ctx, contestID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(entries, func(e RollEntry) bool { return e.Member == member })
+	if i < 0 {
+		return nil, fmt.Errorf("contest %d: %s is not on the roll just after its addition", contestID, member)
+	}
+	return &entries[i], nil
+}
+
+// checkRollAddition refuses an addition to contest c's roll at now unless it is frozen, the
+// election is not counted yet (the count is over the roll as it stands) and the election's
+// charter allows additions after the freeze; it returns that charter.
+func checkRollAddition(ctx context.Context, tx Store, c *Contest, now time.Time) (*Charter, error) {
 	if c.RollFrozenAt.IsZero() {
 		return nil, Errorf(ECONFLICT, "the roll of the %s contest is not frozen; until voting opens it follows eligibility on the cut-off day", c.Name)
 	}
 	e, err := tx.ElectionByID(ctx, c.ElectionID)
 	if err != nil {
 		return nil, err
+	}
+	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
+		return nil, electionPhaseConflict(ph, "voters can be added to a frozen roll only until the count")
 	}
 	ch, err := charterOfElection(ctx, tx, e)
 	if err != nil {

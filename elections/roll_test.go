@@ -357,3 +357,33 @@ func TestAddToRollNotAllowedByCharter(t *testing.T) {
 		}
 	})
 }
+
+// TestAddToRollAfterCount refuses additions once the election is counted or certified: the
+// count was over the roll as it stood.
+func TestAddToRollAfterCount(t *testing.T) {
+	for _, status := range []elections.ElectionStatus{elections.StatusCounted, elections.StatusCertified} {
+		t.Run(string(status), func(t *testing.T) {
+			ctx := context.Background()
+			svc, st, _, e := rollElection(t, true)
+			individual := contestOf(t, e, "individual")
+			if _, err := freezeRoll(t, svc, st, individual.ID); err != nil {
+				t.Fatal(err)
+			}
+			stored, err := st.ElectionByID(ctx, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored.Status = status
+			if err := st.UpdateElection(ctx, stored); err != nil {
+				t.Fatal(err)
+			}
+			electionUnchanged(t, st, func() {
+				_, err := svc.AddToRoll(ctx, boardOfficer, individual.ID, "ind-0002", "donation received late by the bank")
+				want := []string{"the election is in its " + string(status) + " phase; voters can be added to a frozen roll only until the count"}
+				if diff := cmp.Diff(want, electionError(t, err, elections.ECONFLICT)); diff != "" {
+					t.Errorf("problems (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
