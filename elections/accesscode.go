@@ -24,8 +24,9 @@ type AccessCode struct {
 type AccessCodeStore interface {
 	// CreateAccessCodes stores codes and sets their IDs.
 	CreateAccessCodes(ctx context.Context, codes []*AccessCode) error
-	// RevokeAccessCodes marks the unused, unrevoked codes of these members in an election as
-	// revoked at at, and returns how many it revoked.
+	// RevokeAccessCodes marks the unused, unrevoked codes of these members in an election
+	// (in every election when electionID is 0) as revoked at at, and returns how many it
+	// revoked.
 	RevokeAccessCodes(ctx context.Context, electionID int64, members []string, at time.Time) (int, error)
 	// AccessCodeByHash returns the code with that hash (ENOTFOUND when none).
 	AccessCodeByHash(ctx context.Context, hash string) (*AccessCode, error)

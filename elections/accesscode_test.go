@@ -393,3 +393,32 @@ func TestRedeemAccessCodeConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// Replacing an organisation's representative revokes the organisation's unused codes: they
+// were issued for the person who no longer acts for it. Through ReplaceRepresentative and
+// through an import alike.
+func TestNewRepresentativeRevokesCodes(t *testing.T) {
+	env := newNomEnv(t)
+	ctx := context.Background()
+	codes := env.issue(t, []string{"org-acme", "org-beta"}, time.Time{})
+	if _, err := env.svc.ReplaceRepresentative(ctx, nomOfficer, "org-acme",
+		elections.RepresentativeInput{Name: "New Rep", Email: "new@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	row := elections.MemberInput{ExternalID: "org-beta", Kind: "organisation", Name: "Beta Org", Constituency: "gold",
+		Joined: "2023-01-01", RepresentativeName: "Other Rep", RepresentativeEmail: "other@beta.example"}
+	if res, err := env.svc.ImportMembers(ctx, nomOfficer, []elections.MemberInput{row},
+		elections.ImportSource{Name: "reps.csv"}); err != nil || res.Updated != 1 {
+		t.Fatalf("import a new representative: %+v %v", res, err)
+	}
+	for _, member := range []string{"org-acme", "org-beta"} {
+		if _, err := env.svc.RedeemAccessCode(ctx, codeOf(t, codes, member)); elections.ErrorCode(err) != elections.EUNAUTHORIZED {
+			t.Errorf("%s's code after a new representative: %v, want unauthorized", member, err)
+		}
+	}
+	fresh := env.issue(t, []string{"org-acme"}, time.Time{})
+	s, err := env.svc.RedeemAccessCode(ctx, codeOf(t, fresh, "org-acme"))
+	if err != nil || s.Representative != "New Rep" {
+		t.Fatalf("a new code for the new representative: %+v %v", s, err)
+	}
+}

@@ -139,6 +139,7 @@ type memberPlan struct {
 // memberRepChange is a new representative of a stored member.
 type memberRepChange struct {
 	memberID int64
+	member   string
 	rep      Representative
 }
 
@@ -252,7 +253,7 @@ func (p *memberPlan) planUpdate(old *Member, row memberRow) {
 	}
 	// A row without a representative never removes one.
 	if row.rep != nil && (old.Representative == nil || !sameRepresentative(old.Representative, row.rep)) {
-		p.reps = append(p.reps, memberRepChange{memberID: old.ID, rep: *row.rep})
+		p.reps = append(p.reps, memberRepChange{memberID: old.ID, member: old.ExternalID, rep: *row.rep})
 		p.events = append(p.events, representativeEvent(old, row.rep))
 		fields = append(fields, "representative")
 	}
@@ -308,7 +309,7 @@ func (p *memberPlan) write(ctx context.Context, tx Store, actor Actor) error {
 		}
 	}
 	for _, r := range p.reps {
-		if err := tx.AddRepresentative(ctx, r.memberID, r.rep); err != nil {
+		if err := replaceRepresentative(ctx, tx, r.memberID, r.member, r.rep, p.now); err != nil {
 			return err
 		}
 	}

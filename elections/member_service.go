@@ -3,6 +3,7 @@ package elections
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // The inputs and results of the member roll's use cases, and the use cases on single members.
@@ -238,7 +239,7 @@ func (s *Service) ReplaceRepresentative(ctx context.Context, actor Actor, extern
 			out = m
 			return nil
 		}
-		if err := tx.AddRepresentative(ctx, m.ID, *rep); err != nil {
+		if err := replaceRepresentative(ctx, tx, m.ID, m.ExternalID, *rep, now); err != nil {
 			return err
 		}
 		ev := representativeEvent(m, rep)
@@ -316,4 +317,15 @@ func (s *Service) Representatives(ctx context.Context, externalID string) ([]Rep
 		return nil, err
 	}
 	return s.store.Representatives(ctx, m.ID)
+}
+
+// replaceRepresentative makes rep the representative of an organisation and revokes the
+// organisation's unused access codes: they were issued for the representative who is leaving,
+// who must not act for the organisation any more. Officers issue the new one a code.
+func replaceRepresentative(ctx context.Context, tx Store, memberID int64, member string, rep Representative, now time.Time) error {
+	if err := tx.AddRepresentative(ctx, memberID, rep); err != nil {
+		return err
+	}
+	_, err := tx.RevokeAccessCodes(ctx, 0, []string{member}, now)
+	return err
 }

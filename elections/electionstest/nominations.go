@@ -108,7 +108,7 @@ func (s *Store) RevokeAccessCodes(_ context.Context, electionID int64, members [
 	n := 0
 	for i := range s.state.nominations.codes {
 		c := &s.state.nominations.codes[i]
-		if c.ElectionID == electionID && want[c.Member] && c.UsedAt.IsZero() && c.RevokedAt.IsZero() {
+		if (electionID == 0 || c.ElectionID == electionID) && want[c.Member] && c.UsedAt.IsZero() && c.RevokedAt.IsZero() {
 			c.RevokedAt = at
 			n++
 		}

@@ -110,9 +110,11 @@ func (s *Store) RevokeAccessCodes(ctx context.Context, electionID int64, members
 	var revoked int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for chunk := range slices.Chunk(distinct(members), inChunk) {
-			res := tx.Model(&accessCodeRow{}).
-				Where("election_id = ? AND used_at IS NULL AND revoked_at IS NULL", electionID).
-				Where("member_id IN (?)", tx.Model(&memberRow{}).Select("id").Where("external_id IN ?", chunk)).
+			q := tx.Model(&accessCodeRow{}).Where("used_at IS NULL AND revoked_at IS NULL")
+			if electionID != 0 {
+				q = q.Where("election_id = ?", electionID)
+			}
+			res := q.Where("member_id IN (?)", tx.Model(&memberRow{}).Select("id").Where("external_id IN ?", chunk)).
 				Update("revoked_at", storedTime(at))
 			if res.Error != nil {
 				return res.Error

@@ -224,3 +224,19 @@ func TestRevokeManyAccessCodes(t *testing.T) {
 		}
 	})
 }
+
+// Election 0 revokes a member's unused codes in every election (a new representative).
+func TestRevokeAccessCodesEverywhere(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		e := nominationFixture(t, s)
+		next := createElection(t, s, 2027)
+		createAccessCodes(t, s, accessCode(e.ID, "ada", "one"), accessCode(next.ID, "ada", "two"), accessCode(e.ID, "bob", "bobs"))
+		if n, err := s.RevokeAccessCodes(ctx, 0, []string{"ada"}, start.Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("RevokeAccessCodes(0, ada) = %d, %v; want 2", n, err)
+		}
+		if got, err := s.AccessCodeByHash(ctx, hashOf("bobs")); err != nil || !got.RevokedAt.IsZero() {
+			t.Errorf("bob's code: %+v %v; want it unrevoked", got, err)
+		}
+	})
+}
