@@ -186,6 +186,18 @@ func TestCreateElectionRefused(t *testing.T) {
 			}
 		})
 	})
+	t.Run("cut-off after voting opens", func(t *testing.T) {
+		svc, st, _ := matrixHistory(t)
+		in := matrix2026Input()
+		in.Cutoff = d("2026-06-01")
+		electionUnchanged(t, st, func() {
+			_, err := svc.CreateElection(ctx, boardOfficer, in)
+			want := []string{"cutoff 2026-06-01 must not be after the first day of voting (2026-05-30)"}
+			if diff := cmp.Diff(want, electionError(t, err, elections.EINVALID)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	})
 	t.Run("no seats up", func(t *testing.T) {
 		svc, st, _ := newBoardService(t, utc(2024, 1, 2, 9, 0, 0))
 		boardApplyCharter(t, svc, &elections.Charter{Name: "Small board", EffectiveFrom: d("2024-01-01"), Currency: "EUR",

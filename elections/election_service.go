@@ -13,7 +13,8 @@ type ElectionInput struct {
 	Year int
 	// Title defaults to "<year> election of <board name>".
 	Title string
-	// Cutoff is the roll cut-off day; default: Schedule.NominationsClose.
+	// Cutoff is the roll cut-off day; default: Schedule.NominationsClose. It must not be after
+	// the first day of voting.
 	Cutoff Date
 	// Deadlines defaults to DeadlineUTC.
 	Deadlines DeadlinePolicy
@@ -86,6 +87,11 @@ func electionOf(in ElectionInput, today Date) (*Election, []string) {
 	problems = append(problems, validateSchedule(sch, in.Deadlines)...)
 	if in.Cutoff.IsZero() {
 		in.Cutoff = sch.NominationsClose
+	}
+	// The roll is taken on the cut-off and frozen when voting opens: a later cut-off would
+	// count voters the frozen roll cannot hold.
+	if !sch.VotingOpen.IsZero() && in.Cutoff.After(sch.VotingOpen) {
+		problems = append(problems, fmt.Sprintf("cutoff %s must not be after the first day of voting (%s)", in.Cutoff, sch.VotingOpen))
 	}
 	e := &Election{Year: in.Year, Title: strings.TrimSpace(in.Title), Cutoff: in.Cutoff, Deadlines: in.Deadlines, Schedule: sch}
 	return e, problems

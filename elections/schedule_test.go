@@ -153,6 +153,7 @@ func TestScheduleRefused(t *testing.T) {
 			"schedule: voting_open 2026-05-01 is before nominations close (2026-05-03 00:00 UTC, utc deadlines)",
 			"schedule: voting_close 2026-04-30 is before voting_open 2026-05-01",
 			"schedule: results_on 2026-04-01 must be after voting_close 2026-04-30",
+			"cutoff 2026-05-02 must not be after the first day of voting (2026-05-01)",
 		}},
 	}
 	svc, st, _ := matrixHistory(t)
