@@ -194,6 +194,9 @@ func (s *Service) UpdateSchedule(ctx context.Context, actor Actor, electionID in
 		} else {
 			problems = append(validateSchedule(next.Schedule, next.Deadlines), boundaryProblems(old, &next, now)...)
 		}
+		if v := next.Schedule.VotingOpen; !v.IsZero() && next.Cutoff.After(v) {
+			problems = append(problems, fmt.Sprintf("voting_open %s must not be before the roll cut-off %s", v, next.Cutoff))
+		}
 		if len(problems) > 0 {
 			return &Error{Code: EINVALID, Message: problems[0], Details: problems}
 		}

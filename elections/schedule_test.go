@@ -287,6 +287,11 @@ func TestUpdateScheduleRefused(t *testing.T) {
 		}), "", elections.EINVALID, []string{
 			"schedule: nominations_open: nominations open at 2026-05-02 00:00 UTC, which has passed; it cannot move",
 		}},
+		{"voting would open before the roll cut-off", announced2026, "", with(func(s *elections.Schedule) {
+			s.NominationsClose, s.VotingOpen = d("2026-05-10"), d("2026-05-12")
+		}), "", elections.EINVALID, []string{
+			"voting_open 2026-05-12 must not be before the roll cut-off 2026-05-15",
+		}},
 		{"nominations would close in the past", utc(2026, 5, 5, 9, 0, 0), "", with(func(s *elections.Schedule) {
 			s.NominationsClose = d("2026-05-04")
 		}), "", elections.EINVALID, []string{
