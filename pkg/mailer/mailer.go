@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -137,10 +138,12 @@ func (s *Sender) client() (*gomail.Client, error) {
 
 // Send mails a plain-text message to one recipient, within ctx and the configured timeout. A
 // recipient the server refuses, a failed authentication or an unreachable server is an error.
+// The error does not repeat the recipient's address, which is personal data bound for logs:
+// the caller knows whom it was mailing.
 func (s *Sender) Send(ctx context.Context, to, subject, body string) error {
 	rcpt, err := mail.ParseAddress(to)
 	if err != nil {
-		return fmt.Errorf("send mail: recipient %q is not an e-mail address", to)
+		return fmt.Errorf("send mail: the recipient is not an e-mail address")
 	}
 	msg := gomail.NewMsg()
 	if err := msg.From(s.cfg.From); err != nil {
@@ -156,12 +159,33 @@ func (s *Sender) Send(ctx context.Context, to, subject, body string) error {
 	msg.SetBodyString(gomail.TypeTextPlain, body)
 	c, err := s.client()
 	if err != nil {
-		return fmt.Errorf("send mail to %s: %w", rcpt.Address, err)
+		return fmt.Errorf("send mail: %w", err)
 	}
 	// The library bounds the dial by ctx and the timeout, and each exchange on the
 	// connection by the timeout (a connection deadline).
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send mail to %s via %s:%d: %w", rcpt.Address, s.cfg.Host, s.cfg.Port, err)
+		return fmt.Errorf("send mail via %s:%d: %w", s.cfg.Host, s.cfg.Port, withoutAddress(err, rcpt.Address))
 	}
 	return nil
 }
+
+// withoutAddress returns err with every mention of addr (in any case) in its text replaced:
+// the SMTP library lists the affected recipients in its errors, and servers often echo them.
+// The error still unwraps to err.
+func withoutAddress(err error, addr string) error {
+	re := regexp.MustCompile("(?i)" + regexp.QuoteMeta(addr))
+	text := err.Error()
+	if !re.MatchString(text) {
+		return err
+	}
+	return &redactedError{err: err, text: re.ReplaceAllLiteralString(text, "(the recipient)")}
+}
+
+// redactedError is an error whose text leaves out personal data.
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }

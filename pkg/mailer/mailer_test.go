@@ -249,6 +249,9 @@ func TestSendFails(t *testing.T) {
 			if cfg.Password != "" && strings.Contains(err.Error(), cfg.Password) {
 				t.Errorf("error shows the password: %v", err)
 			}
+			if strings.Contains(err.Error(), tt.to) {
+				t.Errorf("error shows the recipient's address, which goes to the log: %v", err)
+			}
 			if tt.srv != nil {
 				if msgs := tt.srv.messages(); len(msgs) != 0 {
 					t.Errorf("server received %d messages, want none", len(msgs))
