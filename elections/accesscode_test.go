@@ -422,3 +422,50 @@ func TestNewRepresentativeRevokesCodes(t *testing.T) {
 		t.Fatalf("a new code for the new representative: %+v %v", s, err)
 	}
 }
+
+// revokeCountingStore counts the calls of RevokeAccessCodes, in and out of transactions.
+type revokeCountingStore struct {
+	elections.Store
+	calls *[][]string
+}
+
+// Tx runs fn on the transaction's store, counted too.
+func (s revokeCountingStore) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
+	return s.Store.Tx(ctx, func(tx elections.Store) error { return fn(revokeCountingStore{Store: tx, calls: s.calls}) })
+}
+
+// RevokeAccessCodes records the members it is called with.
+func (s revokeCountingStore) RevokeAccessCodes(ctx context.Context, electionID int64, members []string, at time.Time) (int, error) {
+	*s.calls = append(*s.calls, members)
+	return s.Store.RevokeAccessCodes(ctx, electionID, members, at)
+}
+
+// An import that gives several organisations a new representative revokes their codes in one
+// call, not one per row.
+func TestImportRevokesCodesOfNewRepresentativesAtOnce(t *testing.T) {
+	env := newNomEnv(t)
+	ctx := context.Background()
+	codes := env.issue(t, []string{"org-acme", "org-beta"}, time.Time{})
+	var calls [][]string
+	svc, err := elections.NewService(revokeCountingStore{Store: env.st, calls: &calls}, env.clock, &electionstest.Hasher{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []elections.MemberInput{
+		{ExternalID: "org-acme", Kind: "organisation", Name: "Acme Corp", Constituency: "gold", Joined: "2023-01-01",
+			RepresentativeName: "New Acme Rep"},
+		{ExternalID: "org-beta", Kind: "organisation", Name: "Beta Org", Constituency: "gold", Joined: "2023-01-01",
+			RepresentativeName: "New Beta Rep"},
+	}
+	if res, err := svc.ImportMembers(ctx, nomOfficer, rows, elections.ImportSource{Name: "reps.csv"}); err != nil || res.Updated != 2 {
+		t.Fatalf("import two new representatives: %+v %v", res, err)
+	}
+	if diff := cmp.Diff([][]string{{"org-acme", "org-beta"}}, calls); diff != "" {
+		t.Errorf("RevokeAccessCodes calls (-want +got):\n%s", diff)
+	}
+	for _, member := range []string{"org-acme", "org-beta"} {
+		if _, err := env.svc.RedeemAccessCode(ctx, codeOf(t, codes, member)); elections.ErrorCode(err) != elections.EUNAUTHORIZED {
+			t.Errorf("%s's code after a new representative: %v, want unauthorized", member, err)
+		}
+	}
+}

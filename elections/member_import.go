@@ -143,8 +143,13 @@ type memberRepChange struct {
 	rep      Representative
 }
 
-// newMemberPlan reads the stored members the rows name, in one call.
-func newMemberPlan(ctx context.Context, st Store, rules *memberRules, now time.Time, rows []MemberInput) (*memberPlan, error) {
+// newMemberPlan reads the latest charter's rules and, in one call, the stored members the rows
+// name.
+func newMemberPlan(ctx context.Context, st Store, now time.Time, rows []MemberInput) (*memberPlan, error) {
+	rules, err := memberRulesOf(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]string, 0, len(rows))
 	for _, in := range rows {
 		ids = append(ids, strings.TrimSpace(in.ExternalID))
@@ -308,10 +313,17 @@ func (p *memberPlan) write(ctx context.Context, tx Store, actor Actor) error {
 			return err
 		}
 	}
+	leaving := make([]string, 0, len(p.reps))
 	for _, r := range p.reps {
-		if err := replaceRepresentative(ctx, tx, r.memberID, r.member, r.rep, p.now); err != nil {
+		if err := tx.AddRepresentative(ctx, r.memberID, r.rep); err != nil {
 			return err
 		}
+		leaving = append(leaving, r.member)
+	}
+	// As replaceRepresentative does for one: the leaving representatives can no longer act for
+	// their organisations. One call for them all, not one per row.
+	if _, err := tx.RevokeAccessCodes(ctx, 0, leaving, p.now); err != nil {
+		return err
 	}
 	return recordAll(ctx, tx, p.now, actor, p.events)
 }
@@ -329,11 +341,7 @@ func (s *Service) ImportMembers(ctx context.Context, actor Actor, rows []MemberI
 		if err := tx.Lock(ctx, LockMembers); err != nil {
 			return err
 		}
-		rules, err := memberRulesOf(ctx, tx, now)
-		if err != nil {
-			return err
-		}
-		p, err := newMemberPlan(ctx, tx, rules, now, rows)
+		p, err := newMemberPlan(ctx, tx, now, rows)
 		if err != nil {
 			return err
 		}

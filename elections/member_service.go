@@ -136,11 +136,7 @@ func (s *Service) CreateMember(ctx context.Context, actor Actor, in MemberInput)
 		if err := tx.Lock(ctx, LockMembers); err != nil {
 			return err
 		}
-		rules, err := memberRulesOf(ctx, tx, now)
-		if err != nil {
-			return err
-		}
-		p, err := newMemberPlan(ctx, tx, rules, now, []MemberInput{in})
+		p, err := newMemberPlan(ctx, tx, now, []MemberInput{in})
 		if err != nil {
 			return err
 		}

@@ -101,15 +101,15 @@ func (s *Store) CreateAccessCodes(ctx context.Context, codes []*elections.Access
 
 // RevokeAccessCodes marks the unused, unrevoked codes of these members (external ids) in an
 // election as revoked at at, and returns how many it revoked: one UPDATE per inChunk members,
-// in one transaction (a savepoint when the store is in one already). Unknown members have no
-// codes; no members revoke nothing.
+// in one transaction (a savepoint when the store is in one already). Unknown (or unstorable)
+// members have no codes; no members revoke nothing.
 func (s *Store) RevokeAccessCodes(ctx context.Context, electionID int64, members []string, at time.Time) (int, error) {
 	if len(members) == 0 {
 		return 0, nil
 	}
 	var revoked int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for chunk := range slices.Chunk(distinct(members), inChunk) {
+		for chunk := range slices.Chunk(lookupKeys(members), inChunk) {
 			q := tx.Model(&accessCodeRow{}).Where("used_at IS NULL AND revoked_at IS NULL")
 			if electionID != 0 {
 				q = q.Where("election_id = ?", electionID)

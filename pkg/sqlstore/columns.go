@@ -3,8 +3,11 @@ package sqlstore
 import (
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"gorm.io/gorm"
 
 	"github.com/govboard/govboard/elections"
 )
@@ -125,4 +128,19 @@ func lookupKeys(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// findByKeys returns the rows of R that query finds whose column holds one of ids, asking for
+// the distinct storable ids inChunk at a time, so that any number of ids may be given; an
+// unstorable one matches nothing. query starts a fresh statement on each call.
+func findByKeys[R any](query func() *gorm.DB, column string, ids []string) ([]R, error) {
+	var found []R
+	for chunk := range slices.Chunk(lookupKeys(ids), inChunk) {
+		var rows []R
+		if err := query().Where(column+" IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		found = append(found, rows...)
+	}
+	return found, nil
 }

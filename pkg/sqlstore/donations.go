@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -135,16 +134,14 @@ func (s *Store) UpdateDonation(ctx context.Context, d *elections.Donation) error
 // number of them may be given; an unstorable one matches nothing.
 func (s *Store) DonationsByExternalID(ctx context.Context, ids []string) (map[string]*elections.Donation, error) {
 	db := s.db.WithContext(ctx)
-	found := make(map[string]*elections.Donation, len(ids))
-	for chunk := range slices.Chunk(lookupKeys(ids), inChunk) {
-		var rows []donationRow
-		if err := donationQuery(db).Where("donations.external_id IN ?", chunk).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("sqlstore: donations by external id: %w", err)
-		}
-		for _, r := range rows {
-			d := r.toDomain()
-			found[d.ExternalID] = &d
-		}
+	rows, err := findByKeys[donationRow](func() *gorm.DB { return donationQuery(db) }, "donations.external_id", ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: donations by external id: %w", err)
+	}
+	found := make(map[string]*elections.Donation, len(rows))
+	for _, r := range rows {
+		d := r.toDomain()
+		found[d.ExternalID] = &d
 	}
 	return found, nil
 }

@@ -193,16 +193,14 @@ func (s *Store) UpdateMember(ctx context.Context, m *elections.Member) error {
 // any number of them may be given; an unstorable one matches nothing.
 func (s *Store) MembersByExternalID(ctx context.Context, ids []string) (map[string]*elections.Member, error) {
 	db := s.db.WithContext(ctx)
-	found := make(map[string]*elections.Member, len(ids))
-	for chunk := range slices.Chunk(lookupKeys(ids), inChunk) {
-		var views []memberView
-		if err := memberQuery(db).Where("members.external_id IN ?", chunk).Find(&views).Error; err != nil {
-			return nil, fmt.Errorf("sqlstore: members by external id: %w", err)
-		}
-		for _, v := range views {
-			m := v.toDomain()
-			found[m.ExternalID] = &m
-		}
+	views, err := findByKeys[memberView](func() *gorm.DB { return memberQuery(db) }, "members.external_id", ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: members by external id: %w", err)
+	}
+	found := make(map[string]*elections.Member, len(views))
+	for _, v := range views {
+		m := v.toDomain()
+		found[m.ExternalID] = &m
 	}
 	return found, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -156,17 +155,15 @@ func requireContest(db *gorm.DB, id int64) error {
 }
 
 // memberIDs returns the internal ids of the members with these external ids that exist, keyed
-// by external id, looked up inChunk at a time.
+// by external id, looked up inChunk at a time; an unstorable external id matches nothing.
 func memberIDs(db *gorm.DB, externalIDs []string) (map[string]int64, error) {
-	found := make(map[string]int64, len(externalIDs))
-	for chunk := range slices.Chunk(distinct(externalIDs), inChunk) {
-		var rows []memberRow
-		if err := db.Select("id, external_id").Where("external_id IN ?", chunk).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("sqlstore: look up members: %w", err)
-		}
-		for _, r := range rows {
-			found[r.ExternalID] = r.ID
-		}
+	rows, err := findByKeys[memberRow](func() *gorm.DB { return db.Select("id, external_id") }, "external_id", externalIDs)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: look up members: %w", err)
+	}
+	found := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		found[r.ExternalID] = r.ID
 	}
 	return found, nil
 }

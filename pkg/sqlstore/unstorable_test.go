@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/govboard/govboard/elections"
 	"github.com/govboard/govboard/pkg/sqlstore"
@@ -43,6 +44,16 @@ func TestLookupsWithUnstorableText(t *testing.T) {
 		}
 		if ts, err := s.Terms(ctx, elections.TermFilter{Constituency: "gold\xff"}); err != nil || len(ts) != 0 {
 			t.Errorf("Terms(constituency gold\\xff) = %v, %v; want none", ts, err)
+		}
+		// Writes that name members by external id: an unstorable one is no member.
+		for _, id := range []string{"m\x00", "m\xff"} {
+			code := &elections.AccessCode{ElectionID: 1, Member: id, Hash: "h-" + id, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+			if err := s.CreateAccessCodes(ctx, []*elections.AccessCode{code}); elections.ErrorCode(err) != elections.ENOTFOUND {
+				t.Errorf("CreateAccessCodes(member %q) = %v; want ENOTFOUND", id, err)
+			}
+			if n, err := s.RevokeAccessCodes(ctx, 0, []string{id, "m"}, time.Now()); err != nil || n != 0 {
+				t.Errorf("RevokeAccessCodes(%q, m) = %d, %v; want 0, nil", id, n, err)
+			}
 		}
 		for _, kind := range []string{"member.created\x00", "member.created\xff"} {
 			if es, err := s.ListEvents(ctx, elections.EventFilter{Kind: kind}); err != nil || len(es) != 0 {
