@@ -51,8 +51,7 @@ func toContestResponse(v *elections.ContestView) contestResponse {
 		RollFrozen:   !ct.RollFrozenAt.IsZero(),
 	}
 	for i, s := range ct.Seats {
-		out.Seats[i] = seatUpResponse{Seat: s.Seat, TermYears: s.TermYears, TermEndsYear: s.TermEndsYear,
-			ByElection: s.ByElection, Reason: s.Reason}
+		out.Seats[i] = toSeatUpResponse(elections.SeatUp(s))
 	}
 	if out.RollFrozen {
 		at, size := ct.RollFrozenAt.UTC(), ct.RollSize
@@ -74,13 +73,8 @@ type contestPatchRequest struct {
 // e-mail addresses.
 type candidateResponse struct {
 	// Nomination is the id of the candidate's nomination.
-	Nomination  int64  `json:"nomination"`
-	DisplayName string `json:"display_name"`
-	Pronouns    string `json:"pronouns,omitempty"`
-	Affiliation string `json:"affiliation,omitempty"`
-	Bio         string `json:"bio,omitempty"`
-	Statement   string `json:"statement,omitempty"`
-	Link        string `json:"link,omitempty"`
+	Nomination int64 `json:"nomination"`
+	profileResponse
 }
 
 // candidateListResponse is the answer of GET /contests/{id}/candidates.
@@ -93,9 +87,7 @@ type candidateListResponse struct {
 func toCandidateListResponse(contest int64, ns []elections.Nomination) candidateListResponse {
 	out := candidateListResponse{Contest: contest, Candidates: make([]candidateResponse, len(ns))}
 	for i := range ns {
-		p := ns[i].Profile
-		out.Candidates[i] = candidateResponse{Nomination: ns[i].ID, DisplayName: p.DisplayName, Pronouns: p.Pronouns,
-			Affiliation: p.Affiliation, Bio: p.Bio, Statement: p.Statement, Link: p.Link}
+		out.Candidates[i] = candidateResponse{Nomination: ns[i].ID, profileResponse: toProfileResponse(ns[i].Profile)}
 	}
 	return out
 }

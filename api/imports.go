@@ -2,8 +2,10 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -72,34 +74,29 @@ func importBody(c echo.Context) ([]byte, elections.ImportSource, error) {
 // importMembers creates and updates members from a CSV or JSON file, all or nothing: any bad
 // row is a 400 listing every bad row by line, and nothing is written.
 func (s *Server) importMembers(c echo.Context) error {
-	data, src, err := importBody(c)
-	if err != nil {
-		return err
-	}
-	rows, err := rollfile.ReadMembers(bytes.NewReader(data), src.Format)
-	if err != nil {
-		return err
-	}
-	r, err := s.svc.ImportMembers(c.Request().Context(), callerOf(c).actor, rows, src)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toImportResponse(r, importOfMembers))
+	return importFile(s, c, importOfMembers, rollfile.ReadMembers, (*elections.Service).ImportMembers)
 }
 
 // importDonations creates and corrects donations from a CSV or JSON file, all or nothing.
 func (s *Server) importDonations(c echo.Context) error {
+	return importFile(s, c, importOfDonations, rollfile.ReadDonations, (*elections.Service).ImportDonations)
+}
+
+// importFile reads the rows of the import file in the body with read and imports them with
+// imp, a Service import method; kind names the key of each change in the answer.
+func importFile[T any](s *Server, c echo.Context, kind string, read func(io.Reader, string) ([]T, error),
+	imp func(*elections.Service, context.Context, elections.Actor, []T, elections.ImportSource) (*elections.ImportResult, error)) error {
 	data, src, err := importBody(c)
 	if err != nil {
 		return err
 	}
-	rows, err := rollfile.ReadDonations(bytes.NewReader(data), src.Format)
+	rows, err := read(bytes.NewReader(data), src.Format)
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.ImportDonations(c.Request().Context(), callerOf(c).actor, rows, src)
+	r, err := imp(s.svc, c.Request().Context(), callerOf(c).actor, rows, src)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toImportResponse(r, importOfDonations))
+	return c.JSON(http.StatusOK, toImportResponse(r, kind))
 }

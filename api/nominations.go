@@ -50,23 +50,26 @@ func instant(t time.Time) *time.Time {
 	return &u
 }
 
+func toProfileResponse(p elections.CandidateProfile) profileResponse {
+	return profileResponse{DisplayName: p.DisplayName, Pronouns: p.Pronouns, Affiliation: p.Affiliation,
+		Bio: p.Bio, Statement: p.Statement, Link: p.Link}
+}
+
 func toNominationResponse(n *elections.Nomination) nominationResponse {
-	p := n.Profile
 	return nominationResponse{
-		ID:           n.ID,
-		Election:     n.ElectionID,
-		Contest:      n.ContestID,
-		Constituency: n.Constituency,
-		Nominee:      n.Nominee,
-		NominatedBy:  n.NominatedBy,
-		Status:       string(n.Status),
-		profileResponse: profileResponse{DisplayName: p.DisplayName, Pronouns: p.Pronouns, Affiliation: p.Affiliation,
-			Bio: p.Bio, Statement: p.Statement, Link: p.Link},
-		ReviewReason: n.ReviewReason,
-		CreatedAt:    n.CreatedAt.UTC(),
-		ConsentedAt:  instant(n.ConsentedAt),
-		ReviewedAt:   instant(n.ReviewedAt),
-		WithdrawnAt:  instant(n.WithdrawnAt),
+		ID:              n.ID,
+		Election:        n.ElectionID,
+		Contest:         n.ContestID,
+		Constituency:    n.Constituency,
+		Nominee:         n.Nominee,
+		NominatedBy:     n.NominatedBy,
+		Status:          string(n.Status),
+		profileResponse: toProfileResponse(n.Profile),
+		ReviewReason:    n.ReviewReason,
+		CreatedAt:       n.CreatedAt.UTC(),
+		ConsentedAt:     instant(n.ConsentedAt),
+		ReviewedAt:      instant(n.ReviewedAt),
+		WithdrawnAt:     instant(n.WithdrawnAt),
 	}
 }
 

@@ -179,6 +179,13 @@ type seatUpResponse struct {
 	Reason       string `json:"reason"`
 }
 
+// toSeatUpResponse maps a seat up; a contest's seats (elections.ContestSeat) convert to
+// elections.SeatUp, whose fields they share.
+func toSeatUpResponse(s elections.SeatUp) seatUpResponse {
+	return seatUpResponse{Seat: s.Seat, TermYears: s.TermYears, TermEndsYear: s.TermEndsYear,
+		ByElection: s.ByElection, Reason: s.Reason}
+}
+
 func toSeatsUpResponse(su *elections.SeatsUp) seatsUpResponse {
 	out := seatsUpResponse{Year: su.Year, At: su.At.String(), CharterVersion: su.CharterVersion,
 		Bootstrap: su.Bootstrap, Constituencies: make([]constituencySeatsUpResponse, len(su.Constituencies))}
@@ -190,8 +197,7 @@ func toSeatsUpResponse(su *elections.SeatsUp) seatsUpResponse {
 			cr.ActiveMembers = &n
 		}
 		for j, s := range c.Seats {
-			cr.Seats[j] = seatUpResponse{Seat: s.Seat, TermYears: s.TermYears, TermEndsYear: s.TermEndsYear,
-				ByElection: s.ByElection, Reason: s.Reason}
+			cr.Seats[j] = toSeatUpResponse(s)
 		}
 		out.Constituencies[i] = cr
 	}
