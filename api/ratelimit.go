@@ -107,9 +107,9 @@ func rateLimited(c echo.Context, wait time.Duration, full bool, what string) err
 	secs := int(math.Ceil(wait.Seconds()))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	if full {
-		return errorf(CodeRateLimited, "too many clients are trying to log in; try again in %d seconds", secs)
+		return errorf(CodeRateLimited, "too many clients are trying to sign in; try again in %d seconds", secs)
 	}
-	return errorf(CodeRateLimited, "too many login attempts %s; try again in %d seconds", what, secs)
+	return errorf(CodeRateLimited, "too many sign-in attempts %s; try again in %d seconds", what, secs)
 }
 
 // addressKey is the rate-limit key of a client address: an IPv4 address as it is, an IPv6

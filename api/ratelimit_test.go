@@ -78,7 +78,7 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 	known := attempts(adminEmail, "  ADMIN@Example.org ")
 	unknown := attempts("nobody@example.org", "NoBody@example.org")
 	refused := limitedAttempt{Status: http.StatusTooManyRequests, RetryAfter: "30", Code: "rate_limited",
-		Detail: "too many login attempts for this e-mail address; try again in 30 seconds"}
+		Detail: "too many sign-in attempts for this e-mail address; try again in 30 seconds"}
 	if diff := cmp.Diff(refused, known[3]); diff != "" {
 		t.Errorf("4th attempt on an account (-want +got):\n%s", diff)
 	}
