@@ -93,6 +93,9 @@ type CharterRules struct {
 	Quorum *Quorum
 	// RollAdditionsAfterFreeze allows officers to add voters to a frozen roll (logged).
 	RollAdditionsAfterFreeze bool
+	// RunoffOnTie sends a count whose outcome was decided by the tie-break seed to a runoff
+	// round among the tied candidates, instead of letting the seed decide; off by default.
+	RunoffOnTie bool
 }
 
 // AffiliationCap is "at most Max seats held by people of one organisation".

@@ -20,6 +20,8 @@ type ContestPatch struct {
 	// Seats replaces the seats up by these seat keys of the constituency (each gets its term
 	// by the charter's rules); only until the count starts. Reason is then required.
 	Seats []string
+	// Revoting: only until a round opens for the contest.
+	Revoting *bool
 	// Reason explains the change for the audit trail.
 	Reason string
 }

@@ -105,6 +105,9 @@ type Contest struct {
 	RollFingerprint string
 	// RollSize is the number of voters on the frozen roll.
 	RollSize int
+	// Revoting lets a voter cast a new ballot that replaces their earlier one while the round
+	// is open (default true); officers may change it until a round opens for the contest.
+	Revoting bool
 }
 
 // ContestSeat is one seat up in a contest and the term it is elected for.
@@ -147,8 +150,8 @@ type ElectionStore interface {
 	UpdateElection(ctx context.Context, e *Election) error
 	// ContestByID returns a contest (ENOTFOUND when none).
 	ContestByID(ctx context.Context, id int64) (*Contest, error)
-	// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint and
-	// RollSize of c, by c.ID.
+	// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint,
+	// RollSize and Revoting of c, by c.ID. CreateElection stores Revoting too.
 	UpdateContest(ctx context.Context, c *Contest) error
 	// SaveRoll stores the frozen roll of a contest (once; ECONFLICT when it has one).
 	SaveRoll(ctx context.Context, contestID int64, entries []RollEntry) error

@@ -15,6 +15,7 @@ type Store interface {
 	ElectionStore
 	NominationStore
 	AccessCodeStore
+	VotingStore
 	// Lock serialises writers: inside a transaction, it waits until no other transaction holds
 	// the lock of that name and holds it until the transaction ends (an advisory lock on
 	// PostgreSQL; SQLite transactions already hold the database's write lock). The domain takes
