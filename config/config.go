@@ -44,6 +44,15 @@ type Config struct {
 	Log Log
 	// SMTP configures outgoing e-mail.
 	SMTP SMTP
+	// Voting configures the voting rounds.
+	Voting Voting
+}
+
+// Voting configures the voting rounds.
+type Voting struct {
+	// CloseCheckInterval is how often serve closes the rounds whose scheduled close has
+	// passed (it also does at start, so a close due while the service was down happens then).
+	CloseCheckInterval time.Duration
 }
 
 // HTTP configures the HTTP server.

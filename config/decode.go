@@ -70,6 +70,9 @@ func (d *decoder) config() Config {
 			TLS:      canonical(d.str("smtp.tls"), SMTPStartTLS, SMTPTLS, SMTPNone),
 			Timeout:  d.duration("smtp.timeout"),
 		},
+		Voting: Voting{
+			CloseCheckInterval: d.duration("voting.close_check_interval"),
+		},
 	}
 }
 

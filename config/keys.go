@@ -74,6 +74,7 @@ func settings() []setting {
 		{key: "smtp.from", def: ""},
 		{key: "smtp.tls", def: SMTPStartTLS},
 		{key: "smtp.timeout", def: "10s"},
+		{key: "voting.close_check_interval", def: "5s"},
 	}
 }
 

@@ -59,8 +59,9 @@ func TestDefault(t *testing.T) {
 		Auth: Auth{Issuer: "govboard", Audience: "govboard", TokenTTL: time.Hour, Algorithm: "EdDSA",
 			SigningKeyFile: filepath.Join("govboard-data", "signing-ed25519.pem"), PreviousKeyFiles: []string{},
 			LoginRate: 10, LoginBurst: 5, AccountLoginRate: 5, AccountLoginBurst: 10, LoginMaxKeys: 100000},
-		Log:  Log{Level: "info", Format: "text"},
-		SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: 10 * time.Second},
+		Log:    Log{Level: "info", Format: "text"},
+		SMTP:   SMTP{Port: 587, TLS: "starttls", Timeout: 10 * time.Second},
+		Voting: Voting{CloseCheckInterval: 5 * time.Second},
 	}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() (-want +got):\n%s", diff)
@@ -90,6 +91,7 @@ func everyKey() (map[string]string, Config) {
 		"log.level": "debug", "log.format": "json",
 		"smtp.host": "smtp.example.org", "smtp.port": "465", "smtp.username": "govboard", "smtp.password": "mail-pass-9c1e",
 		"smtp.from": "Elections <elections@example.org>", "smtp.tls": "tls", "smtp.timeout": "20s",
+		"voting.close_check_interval": "2s",
 	}
 	want := Config{
 		DataDir: "/srv/govboard",
@@ -105,6 +107,7 @@ func everyKey() (map[string]string, Config) {
 		Log: Log{Level: "debug", Format: "json"},
 		SMTP: SMTP{Host: "smtp.example.org", Port: 465, Username: "govboard", Password: "mail-pass-9c1e",
 			From: "Elections <elections@example.org>", TLS: "tls", Timeout: 20 * time.Second},
+		Voting: Voting{CloseCheckInterval: 2 * time.Second},
 	}
 	return values, want
 }
@@ -176,6 +179,8 @@ smtp:
   from: Elections <elections@example.org>
   tls: TLS
   timeout: 20s
+voting:
+  close_check_interval: 2s
 `)
 	got := mustLoad(t, Options{File: path, Env: noEnv})
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -82,6 +82,7 @@ func validate(c Config) []Problem {
 	checkDB(&ch, c.DB)
 	checkAuth(&ch, c.Auth)
 	checkSMTP(&ch, c.SMTP)
+	ch.positive(c.Voting.CloseCheckInterval, "voting.close_check_interval")
 	ch.check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level",
 		"must be debug, info, warn or error, got %q", c.Log.Level)
 	ch.check(c.Log.Format == "text" || c.Log.Format == "json", "log.format", "must be text or json, got %q", c.Log.Format)

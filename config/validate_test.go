@@ -130,7 +130,8 @@ func TestValidate(t *testing.T) {
 			"auth.issuer", "auth.login_burst", "auth.login_max_keys", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
 			"http.idle_timeout", "http.import_body_limit", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",
-			"log.format", "log.level", "smtp.port", "smtp.timeout", "smtp.tls"}},
+			"log.format", "log.level", "smtp.port", "smtp.timeout", "smtp.tls",
+			"voting.close_check_interval"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

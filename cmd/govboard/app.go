@@ -288,6 +288,16 @@ func (m *Main) URL() string {
 func (m *Main) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.httpServer.Serve(m.listener) }()
+	closerCtx, stopCloser := context.WithCancel(ctx)
+	closerDone := make(chan struct{})
+	go func() {
+		defer close(closerDone)
+		m.closeRoundsWhenDue(closerCtx)
+	}()
+	defer func() {
+		stopCloser()
+		<-closerDone
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -307,6 +317,31 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// closeRoundsWhenDue closes the voting rounds whose scheduled close has passed: now, and then
+// every voting.close_check_interval until ctx ends. The schedule lives in the database, so a
+// round due while the service was down closes at the next start; ballots are refused from the
+// scheduled instant on in any case (the store checks it with every ballot), so the interval
+// only bounds how late the round shows as closed. Several replicas may run this at once:
+// closing is a conditional transition, and only one of them makes it.
+func (m *Main) closeRoundsWhenDue(ctx context.Context) {
+	t := time.NewTicker(m.Config.Voting.CloseCheckInterval)
+	defer t.Stop()
+	for {
+		n, err := m.Service.CloseDueRounds(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			m.Logger.Error("closing due voting rounds", "err", err)
+		case n > 0:
+			m.Logger.Info("closed voting rounds at their scheduled time", "rounds", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close releases the listener (when Serve never ran) and the store.
