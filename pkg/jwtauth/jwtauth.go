@@ -42,7 +42,14 @@ type Config struct {
 	Leeway time.Duration
 	// Now tells the time; nil means time.Now.
 	Now func() time.Time
+	// CacheSize is how many verified tokens Verify remembers (see Manager.Verify); 0 means
+	// DefaultCacheSize, a negative number turns the cache off.
+	CacheSize int
 }
+
+// DefaultCacheSize is the default Config.CacheSize: room for every voter of a large election
+// holding a token at once, at a few hundred bytes each.
+const DefaultCacheSize = 100_000
 
 // Claims is the verified content of a token.
 type Claims struct {
@@ -75,6 +82,7 @@ type Manager struct {
 	leeway   time.Duration
 	now      func() time.Time
 	methods  []string
+	cache    *verifiedCache
 }
 
 // New checks cfg and returns a Manager.
@@ -100,6 +108,12 @@ func New(cfg Config) (*Manager, error) {
 		leeway:   cfg.Leeway,
 		now:      cfg.Now,
 		methods:  []string{cfg.Signing.Algorithm},
+	}
+	switch {
+	case cfg.CacheSize == 0:
+		m.cache = newVerifiedCache(DefaultCacheSize)
+	case cfg.CacheSize > 0:
+		m.cache = newVerifiedCache(cfg.CacheSize)
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -156,7 +170,51 @@ func (m *Manager) Issue(subject, role, scope string) (token string, expiresAt ti
 // Verify checks token and returns its claims. The key is looked up by the kid header and only
 // its own algorithm is accepted; the signature, exp (required), nbf, iat, iss (required), aud
 // (required), sub and role (required) are checked. Every refusal wraps ErrInvalidToken.
+//
+// A token that verified is remembered (up to Config.CacheSize tokens), so that its next use
+// skips the signature check, which is by far the largest cost of a request on the ballot hot
+// path (an Ed25519 verification takes tens of microseconds). The cache is keyed by the whole
+// token, so only the very same bytes hit it, and the time claims are checked again on every
+// use: a remembered token expires exactly as an unremembered one. The keys of a Manager never
+// change, so a remembered verification stays true for the token's lifetime.
 func (m *Manager) Verify(token string) (*Claims, error) {
+	if m.cache != nil {
+		if c, ok := m.cache.get(token); ok {
+			if err := m.checkTimes(c); err != nil {
+				return nil, err
+			}
+			out := c.claims
+			return &out, nil
+		}
+	}
+	c, err := m.verify(token)
+	if err != nil {
+		return nil, err
+	}
+	if m.cache != nil {
+		m.cache.put(token, c, m.now())
+	}
+	out := c.claims
+	return &out, nil
+}
+
+// checkTimes checks a remembered token's exp, nbf and iat against the clock, as
+// jwt.ParseWithClaims does with the Manager's leeway.
+func (m *Manager) checkTimes(c *verified) error {
+	now := m.now()
+	switch {
+	case !now.Before(c.claims.ExpiresAt.Add(m.leeway)):
+		return fmt.Errorf("%w: %w", ErrInvalidToken, jwt.ErrTokenExpired)
+	case !c.notBefore.IsZero() && now.Add(m.leeway).Before(c.notBefore):
+		return fmt.Errorf("%w: %w", ErrInvalidToken, jwt.ErrTokenNotValidYet)
+	case !c.claims.IssuedAt.IsZero() && now.Add(m.leeway).Before(c.claims.IssuedAt):
+		return fmt.Errorf("%w: %w", ErrInvalidToken, jwt.ErrTokenUsedBeforeIssued)
+	}
+	return nil
+}
+
+// verify checks token's signature and claims (Verify without the cache).
+func (m *Manager) verify(token string) (*verified, error) {
 	var tc tokenClaims
 	_, err := jwt.ParseWithClaims(token, &tc, m.keyFor,
 		jwt.WithValidMethods(m.methods),
@@ -174,12 +232,15 @@ func (m *Manager) Verify(token string) (*Claims, error) {
 	if tc.Subject == "" || tc.Role == "" {
 		return nil, fmt.Errorf("%w: sub and role are required", ErrInvalidToken)
 	}
-	c := &Claims{Subject: tc.Subject, Role: tc.Role, Scope: tc.Scope, ID: tc.ID}
+	v := &verified{claims: Claims{Subject: tc.Subject, Role: tc.Role, Scope: tc.Scope, ID: tc.ID}}
 	if tc.IssuedAt != nil {
-		c.IssuedAt = tc.IssuedAt.Time
+		v.claims.IssuedAt = tc.IssuedAt.Time
 	}
-	c.ExpiresAt = tc.ExpiresAt.Time // required by WithExpirationRequired
-	return c, nil
+	if tc.NotBefore != nil {
+		v.notBefore = tc.NotBefore.Time
+	}
+	v.claims.ExpiresAt = tc.ExpiresAt.Time // required by WithExpirationRequired
+	return v, nil
 }
 
 // keyFor is the jwt.Keyfunc: it finds the key named by the kid header and refuses the token
