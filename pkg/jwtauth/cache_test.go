@@ -51,6 +51,29 @@ func TestVerifyCacheKeepsTimeChecks(t *testing.T) {
 	}
 }
 
+// TestIssueRemembers checks that an issued token is remembered with exactly the claims a
+// verification gives.
+func TestIssueRemembers(t *testing.T) {
+	key := newEdKey(t)
+	m := newManager(t, testConfig(key, &clock{now: t0}))
+	tok, _, err := m.Issue("member:ind-0001", "member", "election:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Verify(tok) // from the cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := newManager(t, testConfig(key, &clock{now: t0})).Verify(tok) // a fresh verification
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != want.Subject || got.Role != want.Role || got.Scope != want.Scope || got.ID != want.ID ||
+		!got.IssuedAt.Equal(want.IssuedAt) || !got.ExpiresAt.Equal(want.ExpiresAt) {
+		t.Fatalf("remembered claims %+v, verified %+v", *got, *want)
+	}
+}
+
 // TestVerifyCacheNeedsTheSameBytes checks that a token differing from a remembered one in any
 // byte is verified afresh (and refused when its signature no longer matches).
 func TestVerifyCacheNeedsTheSameBytes(t *testing.T) {

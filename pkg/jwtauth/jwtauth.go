@@ -164,6 +164,12 @@ func (m *Manager) Issue(subject, role, scope string) (token string, expiresAt ti
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("jwtauth: sign token: %w", err)
 	}
+	if m.cache != nil {
+		// A token this Manager just signed verifies by construction: remember it, so that its
+		// first use (a member's first ballot) is as cheap as the later ones.
+		m.cache.put(token, &verified{claims: Claims{Subject: subject, Role: role, Scope: scope, ID: claims.ID,
+			IssuedAt: now, ExpiresAt: expiresAt}, notBefore: now}, m.now())
+	}
 	return token, expiresAt, nil
 }
 
