@@ -193,6 +193,9 @@ type canonicalRules struct {
 	TermLimit                 *int    `json:"term_limit_max_consecutive_terms"`
 	Quorum                    *int    `json:"quorum_min_turnout_percent"`
 	RollAdditionsAfterFreeze  bool    `json:"roll_additions_after_freeze"`
+	// RunoffOnTie came after charters were first fingerprinted: omitted while off, so that
+	// the fingerprints of the charters applied before it stay what they were.
+	RunoffOnTie bool `json:"runoff_on_tie,omitempty"`
 }
 
 type canonicalConstituency struct {
@@ -217,7 +220,8 @@ func canonicalOf(c *Charter) canonicalCharter {
 		EffectiveFrom: c.EffectiveFrom, Name: c.Name, Currency: c.Currency, TermYears: c.TermYears,
 		FirstElection: c.FirstElection,
 		Rules: canonicalRules{OneConstituencyPerNominee: r.OneConstituencyPerNominee,
-			RollAdditionsAfterFreeze: r.RollAdditionsAfterFreeze, Quorum: quorumPercent(r.Quorum)},
+			RollAdditionsAfterFreeze: r.RollAdditionsAfterFreeze, Quorum: quorumPercent(r.Quorum),
+			RunoffOnTie: r.RunoffOnTie},
 		Constituencies: make([]canonicalConstituency, 0, len(c.Constituencies)),
 	}
 	if r.AffiliationCap != nil {

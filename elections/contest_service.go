@@ -117,8 +117,9 @@ func contestView(e *Election, c *Contest, ns []Nomination, now time.Time) Contes
 	return v
 }
 
-// UpdateContest changes a contest's method, uncontested policy or seats, each only in its
-// phases (ECONFLICT naming the phase otherwise), and records the change with its reason.
+// UpdateContest changes a contest's method, uncontested policy, seats or revoting setting,
+// each only in its phases (the revoting setting until a round opens for the contest;
+// ECONFLICT otherwise), and records the change with its reason.
 // Seats that stay keep their terms; a seat added gets its term by the charter's rules: the
 // full term in cycle, else the years to the next cycle year as a by-election.
 func (s *Service) UpdateContest(ctx context.Context, actor Actor, contestID int64, p ContestPatch) (*ContestView, error) {
@@ -138,6 +139,9 @@ func (s *Service) UpdateContest(ctx context.Context, actor Actor, contestID int6
 			return err
 		}
 		if err := contestPatchPhase(e, e.Phase(now), p); err != nil {
+			return err
+		}
+		if err := revotingPatchable(ctx, tx, c, p); err != nil {
 			return err
 		}
 		ch, err := charterOfElection(ctx, tx, e)
@@ -186,6 +190,25 @@ func contestPatchPhase(e *Election, phase Phase, p ContestPatch) error {
 	return nil
 }
 
+// revotingPatchable refuses a change of c's revoting setting once a round has opened for it:
+// the voters of that round were told whether a new ballot replaces the old one, and the
+// ballots of a contest without revoting carry no voter key that could link them later.
+func revotingPatchable(ctx context.Context, tx Store, c *Contest, p ContestPatch) error {
+	if p.Revoting == nil || *p.Revoting == c.Revoting {
+		return nil
+	}
+	rounds, _, err := tx.ContestRounds(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(rounds) > 0 {
+		r := rounds[0]
+		return Errorf(ECONFLICT, "revoting in the %s contest can change only until a voting round opens for it; round %d opened at %s",
+			c.Name, r.Number, r.OpenedAt.UTC().Format(instantLayout))
+	}
+	return nil
+}
+
 // patchedContest returns c with p applied under charter ch, and every problem of p.
 func patchedContest(ch *Charter, e *Election, c *Contest, p ContestPatch) (*Contest, []string) {
 	next := *c
@@ -196,6 +219,9 @@ func patchedContest(ch *Charter, e *Election, c *Contest, p ContestPatch) (*Cont
 		if methods := tally.Methods(); !slices.Contains(methods, next.Method) {
 			add("method %q is not a counting method (%s)", next.Method, strings.Join(methods, ", "))
 		}
+	}
+	if p.Revoting != nil {
+		next.Revoting = *p.Revoting
 	}
 	if p.Uncontested != nil {
 		next.Uncontested = *p.Uncontested
@@ -296,6 +322,9 @@ func contestChanges(c, next *Contest) map[string]valueChange {
 	}
 	if c.Uncontested != next.Uncontested {
 		changes["uncontested"] = valueChange{From: c.Uncontested, To: next.Uncontested}
+	}
+	if c.Revoting != next.Revoting {
+		changes["revoting"] = valueChange{From: c.Revoting, To: next.Revoting}
 	}
 	if from, to := seatKeys(c.Seats), seatKeys(next.Seats); !slices.Equal(from, to) {
 		changes["seats"] = valueChange{From: from, To: to}

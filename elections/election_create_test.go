@@ -21,9 +21,10 @@ func contestSeats(key string, from, to, year, years int, byElection bool, reason
 }
 
 // matrixContest returns a contest of the Matrix 2026 election, counted by meek, seated by
-// acclamation when uncontested.
+// acclamation when uncontested, with revoting (the default).
 func matrixContest(id int64, key, name string, seats ...[]elections.ContestSeat) elections.Contest {
-	c := elections.Contest{ID: id, ElectionID: 1, Constituency: key, Name: name, Method: "meek", Uncontested: elections.Acclamation}
+	c := elections.Contest{ID: id, ElectionID: 1, Constituency: key, Name: name, Method: "meek", Uncontested: elections.Acclamation,
+		Revoting: true}
 	for _, s := range seats {
 		c.Seats = append(c.Seats, s...)
 	}

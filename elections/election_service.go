@@ -127,7 +127,9 @@ func deriveContests(ctx context.Context, tx Store, c *Charter, e *Election) erro
 	}
 	for _, cu := range up.Constituencies {
 		k := rollConstituency(c, cu.Constituency)
-		ct := Contest{Constituency: k.Key, Name: k.Name, Method: k.Method, Uncontested: k.Uncontested}
+		// Revoting is on by default (DESIGN.md §6): a voter who made a mistake or was watched
+		// while voting can cast again, and the last ballot counts.
+		ct := Contest{Constituency: k.Key, Name: k.Name, Method: k.Method, Uncontested: k.Uncontested, Revoting: true}
 		for _, su := range cu.Seats {
 			ct.Seats = append(ct.Seats, ContestSeat{Seat: su.Seat, TermYears: su.TermYears, TermEndsYear: su.TermEndsYear,
 				ByElection: su.ByElection, Reason: su.Reason})

@@ -34,6 +34,10 @@ type Service struct {
 	// dummyHash is compared against when an e-mail is unknown, so that unknown addresses and
 	// wrong passwords take the same time.
 	dummyHash string
+	// ballots caches what casting a ballot reads that never changes (ballot_service.go).
+	ballots ballotCache
+	// casts is the group commit of ballots (castqueue.go), started by the first cast.
+	casts castQueue
 }
 
 // NewService returns a Service on the given store, clock and password hasher.
@@ -47,6 +51,10 @@ func NewService(store Store, clock Clock, hasher PasswordHasher) (*Service, erro
 	}
 	return &Service{store: store, clock: clock, hasher: hasher, dummyHash: h}, nil
 }
+
+// Close stops the service's background work: the group commit of ballots ends, casts still
+// queued fail, and later casts are refused. A cast being committed finishes first.
+func (s *Service) Close() { s.casts.close() }
 
 // Clock returns the service's clock.
 func (s *Service) Clock() Clock { return s.clock }

@@ -113,7 +113,7 @@ type StoredBallot struct {
 	ContestID int64
 	// Nonce is the hex random nonce hashed into the receipt (published with the ballot).
 	Nonce string
-	// Content is the canonical content (see canonicalBallot), e.g. "ranking:3>1=2" or
+	// Content is the canonical content (see ballot.go), e.g. "ranking:3>1=2" or
 	// "points:1=2,3=1"; "<kind>:" alone is an explicit abstention. Candidates are 1-based
 	// positions in RoundBallot.Candidates.
 	Content string

@@ -108,8 +108,8 @@ func (s *Store) ContestByID(_ context.Context, id int64) (*elections.Contest, er
 	return &c, nil
 }
 
-// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint and
-// RollSize of c, by c.ID.
+// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint,
+// RollSize and Revoting of c, by c.ID.
 func (s *Store) UpdateContest(_ context.Context, c *elections.Contest) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -120,6 +120,7 @@ func (s *Store) UpdateContest(_ context.Context, c *elections.Contest) error {
 	o := &s.state.elections.contests[i]
 	o.Method, o.Uncontested, o.Seats = c.Method, c.Uncontested, slices.Clone(c.Seats)
 	o.RollFrozenAt, o.RollFingerprint, o.RollSize = c.RollFrozenAt, c.RollFingerprint, c.RollSize
+	o.Revoting = c.Revoting
 	return nil
 }
 

@@ -13,6 +13,10 @@ import (
 // engine: HTTP and end-to-end tests use pkg/sqlstore on a real database. Tx runs fn on a copy
 // and keeps it only when fn succeeds, so rollbacks can be tested too.
 type Store struct {
+	// txMu is held by Tx for the whole transaction and by CastBallots, so that a batch of
+	// ballots cannot slip in between a transaction's copy of the state and its commit (and
+	// be lost when the copy replaces the state).
+	txMu  sync.Mutex
 	mu    sync.Mutex
 	state *storeState
 }
@@ -31,6 +35,8 @@ type storeState struct {
 	elections electionState
 	// nominations.go
 	nominations nominationState
+	// voting.go
+	voting votingState
 }
 
 // NewStore returns an empty Store.
@@ -48,15 +54,18 @@ func (s *storeState) clone() *storeState {
 		terms[i].Representatives = slices.Clone(terms[i].Representatives)
 	}
 	return &storeState{
-		elections: s.elections.clone(), nominations: s.nominations.clone(),
+		elections: s.elections.clone(), nominations: s.nominations.clone(), voting: s.voting.clone(),
 		users: slices.Clone(s.users), events: slices.Clone(s.events),
 		charters: slices.Clone(s.charters), terms: terms,
 		members: slices.Clone(s.members), representatives: reps, donations: slices.Clone(s.donations),
 	}
 }
 
-// Tx runs fn on a copy of the state and keeps the copy only when fn returns nil.
+// Tx runs fn on a copy of the state and keeps the copy only when fn returns nil. Transactions
+// (and batches of ballots) run one at a time.
 func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
 	s.mu.Lock()
 	tx := &Store{state: s.state.clone()}
 	s.mu.Unlock()

@@ -16,6 +16,7 @@
 //	  term_limit: {max_consecutive_terms: 2}
 //	  quorum: {min_turnout_percent: 10}
 //	  roll_additions_after_freeze: false
+//	  runoff_on_tie: false                  # a tie the seed would break goes to a runoff round
 //	constituencies:
 //	  - key: individual
 //	    name: Individual Members
@@ -184,6 +185,7 @@ func (p *parser) rules(n *yaml.Node, r *elections.CharterRules) {
 		}},
 		{"quorum", func(v *yaml.Node) { r.Quorum = p.quorum(v, "rules.quorum") }},
 		{"roll_additions_after_freeze", p.boolean("rules.roll_additions_after_freeze", &r.RollAdditionsAfterFreeze)},
+		{"runoff_on_tie", p.boolean("rules.runoff_on_tie", &r.RunoffOnTie)},
 	})
 }
 

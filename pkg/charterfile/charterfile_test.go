@@ -85,6 +85,7 @@ func TestFull(t *testing.T) {
   term_limit: {max_consecutive_terms: 2}
   quorum: {min_turnout_percent: 10}
   roll_additions_after_freeze: true
+  runoff_on_tie: true
 constituencies:
   - key: members
     name: Members
@@ -107,7 +108,7 @@ constituencies:
  "first_election": 2026,
  "rules": {"one_constituency_per_nominee": false, "affiliation_cap": {"max": 2, "scope": "board"},
    "term_limit": {"max_consecutive_terms": 2}, "quorum": {"min_turnout_percent": 10},
-   "roll_additions_after_freeze": true},
+   "roll_additions_after_freeze": true, "runoff_on_tie": true},
  "constituencies": [
   {"key": "members", "name": "Members", "category": "Community", "seats": 5, "members_per_seat": 50,
    "seating": "elected", "cohort": 2, "method": "scottish", "uncontested": "confidence",
@@ -122,6 +123,7 @@ constituencies:
 			TermLimit:                &elections.TermLimit{MaxConsecutiveTerms: 2},
 			Quorum:                   &elections.Quorum{MinTurnoutPercent: 10},
 			RollAdditionsAfterFreeze: true,
+			RunoffOnTie:              true,
 		},
 		Constituencies: []elections.Constituency{
 			{Key: "members", Name: "Members", Category: "Community", Seats: 5, MembersPerSeat: 50,
@@ -151,6 +153,9 @@ func TestDefaults(t *testing.T) {
 	}
 	if !got.Rules.OneConstituencyPerNominee {
 		t.Error("one_constituency_per_nominee is off by default; want on")
+	}
+	if got.Rules.RunoffOnTie {
+		t.Error("runoff_on_tie is on by default; want off")
 	}
 	got, err = charterfile.Parse([]byte(minimal+"rules: {affiliation_cap: {max: 1, scope: contest}}\n"), "c.yaml")
 	if err != nil || !got.Rules.OneConstituencyPerNominee {
@@ -183,6 +188,8 @@ func TestProblems(t *testing.T) {
 			[]string{"7: rules.quorum: must be a mapping of keys to values, not the number 10",
 				`8: rules.term_limit: unknown key "max" (known: max_consecutive_terms)`,
 				`9: rules.one_constituency_per_nominee: must be true or false, not the text "yes"`}},
+		{"runoff_on_tie", two + "rules:\n  runoff_on_tie: 1\n",
+			[]string{"7: rules.runoff_on_tie: must be true or false, not the number 1"}},
 		{"constituencies not a list", two + "constituencies: {gold: 3}\n", []string{"6: constituencies: must be a list, not a mapping"}},
 		{"constituency keys", two + c + "    elected_in: odd\n    seat: 3\n    seats: 3\n    seats: 4\n",
 			[]string{`10: constituency "gold": unknown key "seat"`,
