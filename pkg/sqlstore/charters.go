@@ -26,6 +26,7 @@ type charterRow struct {
 	TermLimit                 *int
 	QuorumPercent             *int
 	RollAdditionsAfterFreeze  bool
+	RunoffOnTie               bool
 	Fingerprint               string
 	AppliedAt                 time.Time
 }
@@ -67,6 +68,7 @@ func charterFromDomain(c *elections.Charter) charterRow {
 		FirstElection:             c.FirstElection,
 		OneConstituencyPerNominee: c.Rules.OneConstituencyPerNominee,
 		RollAdditionsAfterFreeze:  c.Rules.RollAdditionsAfterFreeze,
+		RunoffOnTie:               c.Rules.RunoffOnTie,
 		Fingerprint:               c.Fingerprint,
 		AppliedAt:                 storedTime(c.AppliedAt),
 	}
@@ -94,6 +96,7 @@ func (r charterRow) toDomain() elections.Charter {
 		Rules: elections.CharterRules{
 			OneConstituencyPerNominee: r.OneConstituencyPerNominee,
 			RollAdditionsAfterFreeze:  r.RollAdditionsAfterFreeze,
+			RunoffOnTie:               r.RunoffOnTie,
 		},
 		Constituencies: []elections.Constituency{},
 		AppliedAt:      r.AppliedAt.UTC(),

@@ -26,6 +26,7 @@ type contestRow struct {
 	RollFrozenAt    *time.Time
 	RollFingerprint *string
 	RollSize        int
+	Revoting        bool
 }
 
 // TableName tells gorm the table's name.
@@ -85,6 +86,7 @@ func contestFromDomain(c *elections.Contest, position int) (contestRow, error) {
 		RollFrozenAt:    nullTime(c.RollFrozenAt),
 		RollFingerprint: nullString(c.RollFingerprint),
 		RollSize:        c.RollSize,
+		Revoting:        c.Revoting,
 	}, nil
 }
 
@@ -105,6 +107,7 @@ func (r contestRow) toDomain() (elections.Contest, error) {
 		RollFrozenAt:    timeOf(r.RollFrozenAt),
 		RollFingerprint: deref(r.RollFingerprint),
 		RollSize:        r.RollSize,
+		Revoting:        r.Revoting,
 	}, nil
 }
 
@@ -125,9 +128,9 @@ func (s *Store) ContestByID(ctx context.Context, id int64) (*elections.Contest, 
 	return &c, nil
 }
 
-// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint and
-// RollSize of c, by c.ID, and sets c.RollFrozenAt to the stored precision. An unknown ID is an
-// ENOTFOUND *elections.Error.
+// UpdateContest stores the Method, Uncontested, Seats, RollFrozenAt, RollFingerprint, RollSize
+// and Revoting of c, by c.ID, and sets c.RollFrozenAt to the stored precision. An unknown ID is
+// an ENOTFOUND *elections.Error.
 func (s *Store) UpdateContest(ctx context.Context, c *elections.Contest) error {
 	row, err := contestFromDomain(c, 1)
 	if err != nil {
@@ -140,6 +143,7 @@ func (s *Store) UpdateContest(ctx context.Context, c *elections.Contest) error {
 		"roll_frozen_at":   row.RollFrozenAt,
 		"roll_fingerprint": row.RollFingerprint,
 		"roll_size":        row.RollSize,
+		"revoting":         row.Revoting,
 	})
 	if res.Error != nil {
 		return fmt.Errorf("sqlstore: update contest: %w", res.Error)

@@ -77,6 +77,12 @@ type Store struct {
 	now     func() time.Time
 	// migrations holds one directory of NNNN_name.sql files per dialect.
 	migrations fs.FS
+	// castStmts holds the statements of CastBallots, prepared once per Store (see ballots.go);
+	// the Stores of Tx functions share their parent's.
+	castStmts *castStatements
+	// gate queues the process's write transactions on SQLite (see writegate.go); nil on
+	// PostgreSQL.
+	gate *writeGate
 }
 
 var _ elections.Store = (*Store)(nil)
@@ -111,7 +117,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", opts.Driver, err)
 	}
-	s := &Store{db: db, dialect: opts.Driver, now: opts.Now, migrations: embeddedMigrations()}
+	s := &Store{db: db, dialect: opts.Driver, now: opts.Now, migrations: embeddedMigrations(), castStmts: &castStatements{},
+		gate: newWriteGate(opts.Driver, opts.BusyTimeout)}
 	if err := s.setUp(ctx, opts); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -177,8 +184,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Tx runs fn in one transaction: all of fn's changes are committed, or none when fn returns an
 // error (or panics). The Store passed to fn works inside the transaction; a Tx within fn uses
-// a savepoint. On SQLite the transaction takes the write lock when it begins.
+// a savepoint. On SQLite the transaction takes the write lock when it begins, after the
+// process's earlier transactions (see writeGate).
 func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
+	defer s.enterWriteGate(ctx)()
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		inTx := *s
 		inTx.db = gtx
