@@ -45,6 +45,7 @@ type rulesResponse struct {
 	TermLimit                 *termLimitResponse      `json:"term_limit,omitempty"`
 	Quorum                    *quorumResponse         `json:"quorum,omitempty"`
 	RollAdditionsAfterFreeze  bool                    `json:"roll_additions_after_freeze"`
+	RunoffOnTie               bool                    `json:"runoff_on_tie"`
 }
 
 // affiliationCapResponse is "at most Max seats held by people of one organisation".
@@ -111,6 +112,7 @@ func toRulesResponse(r elections.CharterRules) rulesResponse {
 	out := rulesResponse{
 		OneConstituencyPerNominee: r.OneConstituencyPerNominee,
 		RollAdditionsAfterFreeze:  r.RollAdditionsAfterFreeze,
+		RunoffOnTie:               r.RunoffOnTie,
 		Quorum:                    toQuorumResponse(r.Quorum),
 	}
 	if r.AffiliationCap != nil {

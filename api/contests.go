@@ -65,8 +65,11 @@ type contestPatchRequest struct {
 	Method      *string `json:"method"`
 	Uncontested *string `json:"uncontested"`
 	// Seats are the keys of the seats up, e.g. ["individual-1", "individual-3"].
-	Seats  []string `json:"seats"`
-	Reason string   `json:"reason"`
+	Seats []string `json:"seats"`
+	// Revoting lets voters replace their ballot while the round is open; only until a round
+	// opens for the contest.
+	Revoting *bool  `json:"revoting"`
+	Reason   string `json:"reason"`
 }
 
 // candidateResponse is a candidate as voters see them: the profile, no member ids and no
@@ -174,7 +177,7 @@ func (s *Server) updateContest(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p := elections.ContestPatch{Method: req.Method, Seats: req.Seats, Reason: req.Reason}
+	p := elections.ContestPatch{Method: req.Method, Seats: req.Seats, Revoting: req.Revoting, Reason: req.Reason}
 	if req.Uncontested != nil {
 		u := elections.UncontestedPolicy(*req.Uncontested)
 		p.Uncontested = &u

@@ -268,3 +268,35 @@ func TestReadErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReadJSONPublishedBallots: the published ballots of govboard (GET
+// /contests/{id}/ballots?format=json) read as a ballot file: the receipt and nonce of each
+// ballot and the top-level contest_id, round_id, method, kind and superseded ballots are
+// skipped, and an abstention (an empty ranking) is a ballot without marks.
+func TestReadJSONPublishedBallots(t *testing.T) {
+	const file = `{"title":"Board 2026: Ranked","seats":1,"candidates":["Ann","Bo"],
+"contest_id":3,"round_id":1,"method":"irv","kind":"ranking","ballots":[
+{"receipt":"0a1b","nonce":"ff00","ranking":["Ann","Bo"]},
+{"receipt":"3c4d","nonce":"ee11","ranking":[["Ann","Bo"]]},
+{"receipt":"5e6f","nonce":"dd22","ranking":[]}
+],"superseded":[
+{"receipt":"7a8b","nonce":"cc33","ranking":["Bo"]}
+]}`
+	e, err := ballotfile.ReadJSON(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []entry{
+		{1, map[string]int32{"Ann": 1, "Bo": 2}},
+		{1, map[string]int32{"Ann": 1, "Bo": 1}},
+		{1, map[string]int32{}},
+	}
+	if diff := cmp.Diff(want, viewOf(e, false).Ballots); diff != "" || e.Seats != 1 || e.Kind != ballotfile.Ranking {
+		t.Errorf("seats %d, kind %s; ballots (-want +got):\n%s", e.Seats, e.Kind, diff)
+	}
+	// Other unknown ballot fields are still refused.
+	bad := strings.Replace(file, `"nonce":"ff00"`, `"salt":"ff00"`, 1)
+	if _, err := ballotfile.ReadJSON(strings.NewReader(bad)); !errors.Is(err, ballotfile.ErrFormat) {
+		t.Errorf("unknown ballot field: %v, want ErrFormat", err)
+	}
+}

@@ -63,9 +63,11 @@ type ballotJSON struct {
 	Approve    *[]string               `json:"approve,omitempty"`
 	Points     *map[string]json.Number `json:"points,omitempty"`
 	Confidence *map[string]string      `json:"confidence,omitempty"`
-	// ID and Receipt identify a published anonymised ballot; counting ignores them.
+	// ID and Receipt identify a published anonymised ballot, and Nonce is the random value
+	// hashed into its receipt (govboard's published ballots); counting ignores them.
 	ID      string `json:"id,omitempty"`
 	Receipt string `json:"receipt,omitempty"`
+	Nonce   string `json:"nonce,omitempty"`
 }
 
 type jsonReader struct {
