@@ -344,10 +344,14 @@ func (m *Main) closeRoundsWhenDue(ctx context.Context) {
 	}
 }
 
-// Close releases the listener (when Serve never ran) and the store.
+// Close releases the listener (when Serve never ran), the service's ballot queue and the
+// store.
 func (m *Main) Close() error {
 	if m.listener != nil && m.httpServer != nil {
 		m.httpServer.Close() // closes the listener too; a no-op after a graceful shutdown
+	}
+	if m.Service != nil {
+		m.Service.Close() // after the HTTP server: no request is still casting
 	}
 	if m.Store != nil {
 		return m.Store.Close()

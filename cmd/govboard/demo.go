@@ -58,6 +58,8 @@ type demoLogin struct {
 	// Members is the size of the member roll.
 	Members  int
 	Election *elections.Election
+	// Rounds are the election's voting rounds.
+	Rounds   []elections.RoundView
 	Password string
 	Codes    []elections.IssuedCode
 	// Constituency names the constituency of each member with a code.
@@ -103,9 +105,12 @@ func (m *Main) SeedDemo(ctx context.Context) (*demoLogin, error) {
 }
 
 // seedDemo fills an empty database: board, members and donations, the board's history, and
-// the 2026 election with its nominations.
+// the 2026 election with its nominations and its first voting round open.
 func (m *Main) seedDemo(ctx context.Context) error {
 	if err := m.demoBoard(ctx); err != nil {
+		return err
+	}
+	if err := m.demoVoters(ctx); err != nil {
 		return err
 	}
 	if err := m.demoHistory(ctx); err != nil {
@@ -115,7 +120,29 @@ func (m *Main) seedDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.demoNominations(ctx, e)
+	if err := m.demoNominations(ctx, e); err != nil {
+		return err
+	}
+	return m.demoRound(ctx, e)
+}
+
+// demoMethods shows several counting methods side by side: the contests not listed keep the
+// charter's (Meek STV).
+var demoMethods = map[string]string{
+	"associate":      "plurality",
+	"ecosystem":      "cumulative",
+	"guardians":      "approval",
+	"spec-core-team": "schulze",
+}
+
+// demoRound opens the election's first voting round for every contest that goes to a vote,
+// closing at the end of the voting days, so that the printed codes can vote at once.
+func (m *Main) demoRound(ctx context.Context, e *elections.Election) error {
+	_, err := m.Service.OpenRound(ctx, elections.CLIActor(), e.ID, elections.RoundInput{})
+	if err != nil {
+		return fmt.Errorf("open the voting round: %w", err)
+	}
+	return nil
 }
 
 // demoBoard applies the Matrix charter and imports the demo's members and donations, as
@@ -273,6 +300,16 @@ func (m *Main) demoNominations(ctx context.Context, e *elections.Election) error
 	if err != nil {
 		return err
 	}
+	for _, c := range e.Contests {
+		method, ok := demoMethods[c.Constituency]
+		if !ok {
+			continue
+		}
+		if _, err := svc.UpdateContest(ctx, elections.CLIActor(), c.ID, elections.ContestPatch{Method: &method,
+			Reason: "the demo shows " + method + " counting"}); err != nil {
+			return fmt.Errorf("method of %s: %w", c.Name, err)
+		}
+	}
 	for _, d := range demoNominationList {
 		in := elections.NominationInput{Nominee: d.nominee, Profile: elections.CandidateProfile{Bio: d.bio,
 			Statement: "I stand for a board that listens to its members and publishes its decisions."}}
@@ -309,6 +346,9 @@ func (m *Main) demoCodes(ctx context.Context, login *demoLogin) error {
 	}
 	e := &es[i]
 	login.Election = e
+	if login.Rounds, err = m.Service.Rounds(ctx, e.ID); err != nil {
+		return err
+	}
 	now := m.now()
 	if p := e.Phase(now); p != elections.PhaseVoting || !now.Before(e.DeadlineEnd(e.Schedule.VotingClose)) {
 		login.Note = fmt.Sprintf("the election's voting ended on %s (phase %s): no new access codes; start the demo on a new --data-dir",
@@ -345,6 +385,14 @@ func printDemo(w io.Writer, url string, l *demoLogin) error {
 	if e := l.Election; e != nil {
 		fmt.Fprintf(w, "Election: %s, %d contests: %s/api/v1/elections/%d (voting %s to %s, %s deadlines)\n",
 			e.Title, len(e.Contests), url, e.ID, e.Schedule.VotingOpen, e.Schedule.VotingClose, e.Deadlines)
+	}
+	for _, r := range l.Rounds {
+		rd := r.Round
+		when := "open until " + rd.ClosesAt.UTC().Format("2006-01-02 15:04 UTC")
+		if rd.State == elections.RoundClosed {
+			when = "closed at " + rd.ClosedAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		fmt.Fprintf(w, "Voting round %d, %d contests, %s: %s/api/v1/rounds/%d\n", rd.Number, len(rd.ContestIDs), when, url, rd.ID)
 	}
 	fmt.Fprintf(w, "Officer login: %s  password: %s\n", demoOfficerEmail, l.Password)
 	fmt.Fprintf(w, "  curl -s -X POST %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}'\n",

@@ -237,7 +237,7 @@ func checkDemoRestart(t *testing.T, dir string, first *demoRun, members int) {
 		t.Errorf("the first password still works after a restart: %d", st)
 	}
 	officer := officerToken(t, second.base, second.password)
-	for kind, n := range map[string]int{"charter.applied": 1, "members.imported": 1, "election.created": 1, "account.created": 1,
+	for kind, n := range map[string]int{"charter.applied": 1, "members.imported": 2, "election.created": 1, "account.created": 1,
 		"account.password_reset": 1, "access_codes.issued": 2} {
 		st, body := call(t, "GET", second.base+"/api/v1/audit/events?kind="+kind, officer, nil)
 		if events, _ := body["events"].([]any); st != 200 || len(events) != n {
