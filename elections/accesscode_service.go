@@ -327,8 +327,16 @@ func (s *Service) RedeemAccessCode(ctx context.Context, code string) (*MemberSes
 	if err != nil {
 		return nil, err
 	}
-	// The one atomic step: of concurrent redemptions of one code, exactly one gets true.
-	used, err := s.store.UseAccessCode(ctx, c.ID, now)
+	// The one atomic step: of concurrent redemptions of one code, exactly one gets true. It
+	// runs as a transaction so that, on SQLite, it takes its turn with the other writers (a
+	// batch of ballots, another redemption) instead of polling for the lock, which many
+	// concurrent redemptions could lose for longer than the busy timeout.
+	var used bool
+	err = s.store.Tx(ctx, func(tx Store) error {
+		var err error
+		used, err = tx.UseAccessCode(ctx, c.ID, now)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
