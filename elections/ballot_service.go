@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/govboard/govboard/pkg/tally"
@@ -84,6 +85,58 @@ type ballotCache struct {
 	open sync.Map
 	// secrets maps an election id to its HMAC secret ([]byte).
 	secrets sync.Map
+	// rolls maps a contest id to the *rollSnapshot of its frozen roll.
+	rolls sync.Map
+}
+
+// rollSnapshot is a contest's frozen roll in memory, loaded in the background by the first
+// ballot cast in the contest: every ballot checks its voter against the roll, and a map
+// lookup costs a fraction of a database read. A frozen roll only ever grows (officers' later
+// additions, where the charter allows them), and its entries never change, so an entry found
+// here is as good as one read from the store; a member not found (an addition made after the
+// load, or on another replica) is looked up in the store.
+type rollSnapshot struct {
+	ready atomic.Bool
+	// voters maps a member's external id to whether they can vote (false: an organisation
+	// without a representative when the roll was frozen). Written once, before ready.
+	voters map[string]bool
+}
+
+// maxRollSnapshot is the largest roll kept in memory (about 60 bytes a voter); larger rolls
+// are read from the store ballot by ballot.
+const maxRollSnapshot = 1_000_000
+
+// rollSnapshotOf returns the contest's roll snapshot, starting its load the first time.
+func (s *Service) rollSnapshotOf(contestID int64) *rollSnapshot {
+	if v, ok := s.ballots.rolls.Load(contestID); ok {
+		return v.(*rollSnapshot)
+	}
+	v, loaded := s.ballots.rolls.LoadOrStore(contestID, &rollSnapshot{})
+	snap := v.(*rollSnapshot)
+	if !loaded {
+		go s.loadRollSnapshot(contestID, snap)
+	}
+	return snap
+}
+
+// loadRollSnapshot reads a contest's frozen roll into snap. On failure the snapshot is
+// dropped, so that a later ballot tries again; meanwhile ballots read the store.
+func (s *Service) loadRollSnapshot(contestID int64, snap *rollSnapshot) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	entries, err := s.store.RollEntries(ctx, contestID)
+	if err != nil || len(entries) > maxRollSnapshot {
+		if err != nil {
+			s.ballots.rolls.CompareAndDelete(contestID, snap)
+		}
+		return
+	}
+	voters := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		voters[e.Member] = e.Kind != MemberOrganisation || e.Representative != ""
+	}
+	snap.voters = voters
+	snap.ready.Store(true)
 }
 
 // contestBrief is what casting needs of a contest; neither changes after its creation.
@@ -140,6 +193,14 @@ func checkVoterActor(actor Actor, b *contestBrief) error {
 // checkRoll refuses member unless they are on the contest's frozen roll and can vote: an
 // organisation votes through the representative it had when the roll was frozen.
 func (s *Service) checkRoll(ctx context.Context, contestID int64, b *contestBrief, member string) error {
+	if snap := s.rollSnapshotOf(contestID); snap.ready.Load() {
+		if canVote, ok := snap.voters[member]; ok {
+			if !canVote {
+				return noRepresentative(b)
+			}
+			return nil
+		}
+	}
 	e, err := s.store.RollEntry(ctx, contestID, member)
 	if ErrorCode(err) == ENOTFOUND {
 		return Errorf(EFORBIDDEN, "you are not on the roll of the %s contest", b.name)
@@ -148,9 +209,15 @@ func (s *Service) checkRoll(ctx context.Context, contestID int64, b *contestBrie
 		return err
 	}
 	if e.Kind == MemberOrganisation && e.Representative == "" {
-		return Errorf(EFORBIDDEN, "your organisation had no representative when the roll of the %s contest was frozen, so it cannot vote in it", b.name)
+		return noRepresentative(b)
 	}
 	return nil
+}
+
+// noRepresentative refuses the ballot of an organisation that had no representative at the
+// freeze.
+func noRepresentative(b *contestBrief) error {
+	return Errorf(EFORBIDDEN, "your organisation had no representative when the roll of the %s contest was frozen, so it cannot vote in it", b.name)
 }
 
 // openRoundOf returns the open round of a contest and its ballot there, read from the store:
@@ -275,6 +342,13 @@ func (s *Service) CastBallot(ctx context.Context, actor Actor, contestID int64, 
 // castBallot is CastBallot with the cached round when cached is set; again says the cached
 // round was stale and another round of the contest is open.
 func (s *Service) castBallot(ctx context.Context, actor Actor, contestID int64, in BallotInput, cached bool) (res *CastResult, again bool, err error) {
+	s.casts.arrive()
+	submitted := false
+	defer func() {
+		if !submitted {
+			s.casts.leave()
+		}
+	}()
 	b, err := s.contestBrief(ctx, contestID)
 	if err != nil {
 		return nil, false, err
@@ -297,6 +371,7 @@ func (s *Service) castBallot(ctx context.Context, actor Actor, contestID int64, 
 	if err != nil {
 		return nil, false, err
 	}
+	submitted = true // submit calls leave
 	if err := s.casts.submit(ctx, s.store, s.clock, bc); err != nil {
 		return nil, false, err
 	}

@@ -627,3 +627,30 @@ func TestCastAfterServiceClose(t *testing.T) {
 		t.Errorf("%d ballots stored, want 1", len(bs))
 	}
 }
+
+// TestCastBallotRollSnapshot checks the in-memory copy of the frozen roll that casting
+// consults: once it is loaded, a voter added to the roll afterwards still votes (the store is
+// asked), a member off the roll is still refused, and an organisation without representative
+// still cannot vote.
+func TestCastBallotRollSnapshot(t *testing.T) {
+	env := newBtEnv(t, "individual", "gold")
+	ctx := context.Background()
+	env.cast(t, "ind-0001", env.ind, rank(101)) // starts loading the roll of the contest
+	env.cast(t, "org-acme", env.gold, elections.BallotInput{Marks: []int64{201}})
+	for range 3 { // the load runs in the background; later casts find it ready
+		time.Sleep(20 * time.Millisecond)
+		env.cast(t, "ind-0001", env.ind, rank(101))
+	}
+	added := elections.RollEntry{Member: "ind-0002", Name: "added late", Kind: elections.MemberPerson,
+		AddedAt: env.clock.Now(), AddedBy: "officer", Reason: "imported late"}
+	if err := env.st.AddRollEntry(ctx, env.ind, added); err != nil {
+		t.Fatal(err)
+	}
+	if res := env.cast(t, "ind-0002", env.ind, rank(101)); res.Receipt == "" {
+		t.Fatal("a voter added after the roll was loaded could not vote")
+	}
+	_, err := env.svc.CastBallot(ctx, env.member("org-acme"), env.ind, rank(101))
+	checkRefusal(t, err, elections.EFORBIDDEN, "not on the roll")
+	_, err = env.svc.CastBallot(ctx, env.member("org-norep"), env.gold, elections.BallotInput{Marks: []int64{201}})
+	checkRefusal(t, err, elections.EFORBIDDEN, "your organisation had no representative")
+}
