@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -33,6 +34,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,7 +104,8 @@ func run(ctx context.Context, o options) error {
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	svc, err := elections.NewService(st, nil, password.Hasher{Cost: 4})
+	counting := &countingStore{Store: st}
+	svc, err := elections.NewService(counting, nil, password.Hasher{Cost: 4})
 	if err != nil {
 		return err
 	}
@@ -178,10 +181,12 @@ func run(ctx context.Context, o options) error {
 		}
 		defer f.Close()
 	}
-	stubRun := castAll(client, stub.url+path, casts, o.clients)
+	stubRun := castAll(stub.url, path, casts, o.clients)
 	stubRun.print("stubbed storage")
-	realRun := castAll(client, real.url+path, casts, o.clients)
+	counting.reset()
+	realRun := castAll(real.url, path, casts, o.clients)
 	realRun.print(o.driver + " storage")
+	counting.print()
 	if o.cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -308,6 +313,33 @@ func (stubStore) CastBallots(_ context.Context, _ time.Time, casts []*elections.
 		c.Err, c.Replaced = nil, false
 	}
 	return nil
+}
+
+// countingStore is the real store, counting the group commits of CastBallots: how many
+// batches, how many ballots in them, and how long the store took per batch.
+type countingStore struct {
+	elections.Store
+	batches, ballots, nanos atomic.Int64
+}
+
+func (s *countingStore) CastBallots(ctx context.Context, now time.Time, casts []*elections.BallotCast) error {
+	t := time.Now()
+	err := s.Store.CastBallots(ctx, now, casts)
+	s.nanos.Add(int64(time.Since(t)))
+	s.batches.Add(1)
+	s.ballots.Add(int64(len(casts)))
+	return err
+}
+
+func (s *countingStore) reset() { s.batches.Store(0); s.ballots.Store(0); s.nanos.Store(0) }
+
+func (s *countingStore) print() {
+	b := s.batches.Load()
+	if b == 0 {
+		return
+	}
+	fmt.Printf("                 group commits: %d batches, %.1f ballots per batch, %.2f ms per batch in the store\n",
+		b, float64(s.ballots.Load())/float64(b), float64(s.nanos.Load())/float64(b)/1e6)
 }
 
 // server is an HTTP server of the API on a free local port.
@@ -496,8 +528,10 @@ func (r *runResult) print(name string) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // castAll casts every planned ballot from clients concurrent clients; a voter's ballots go in
-// plan order (second ballots come after all first ones).
-func castAll(client *http.Client, url string, casts []castReq, clients int) *runResult {
+// plan order (second ballots come after all first ones). Each client is one keep-alive HTTP/1.1
+// connection with a minimal client of its own (rawClient): the load generator shares the
+// machine's two cores with the server, and Go's http.Client would take a third of them.
+func castAll(base, path string, casts []castReq, clients int) *runResult {
 	res := &runResult{}
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -507,6 +541,8 @@ func castAll(client *http.Client, url string, casts []castReq, clients int) *run
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cl := &rawClient{addr: strings.TrimPrefix(base, "http://"), path: path}
+			defer cl.close()
 			var lat []time.Duration
 			var receipts []string
 			var failed int
@@ -517,7 +553,7 @@ func castAll(client *http.Client, url string, casts []castReq, clients int) *run
 					break
 				}
 				t := time.Now()
-				receipt, err := cast(client, url, casts[i])
+				receipt, err := cl.cast(casts[i])
 				if err != nil {
 					failed++
 					firstErr = cmpErr(firstErr, err)
@@ -539,32 +575,106 @@ func castAll(client *http.Client, url string, casts []castReq, clients int) *run
 	return res
 }
 
-func cast(client *http.Client, url string, c castReq) (string, error) {
-	req, err := http.NewRequest("POST", url, bytes.NewReader(c.body))
+// rawClient posts ballots over one keep-alive HTTP/1.1 connection: it writes each request in
+// one piece and reads the status line, the headers (for Content-Length and Connection) and the
+// body, in which it finds the receipt. A connection the server closes is dialled again.
+type rawClient struct {
+	addr, path string
+	conn       net.Conn
+	r          *bufio.Reader
+	req        []byte
+}
+
+func (c *rawClient) close() {
+	if c.conn != nil {
+		c.conn.Close()
+	}
+}
+
+func (c *rawClient) cast(cr castReq) (string, error) {
+	if c.conn == nil {
+		conn, err := net.Dial("tcp", c.addr)
+		if err != nil {
+			return "", err
+		}
+		c.conn, c.r = conn, bufio.NewReaderSize(conn, 4096)
+	}
+	c.req = append(c.req[:0], "POST "...)
+	c.req = append(c.req, c.path...)
+	c.req = append(c.req, " HTTP/1.1\r\nHost: "...)
+	c.req = append(c.req, c.addr...)
+	c.req = append(c.req, "\r\nContent-Type: application/json\r\nAuthorization: Bearer "...)
+	c.req = append(c.req, cr.token...)
+	c.req = append(c.req, "\r\nContent-Length: "...)
+	c.req = strconv.AppendInt(c.req, int64(len(cr.body)), 10)
+	c.req = append(c.req, "\r\n\r\n"...)
+	c.req = append(c.req, cr.body...)
+	if _, err := c.conn.Write(c.req); err != nil {
+		c.close()
+		c.conn = nil
+		return "", err
+	}
+	status, body, keep, err := c.readResponse()
+	if err != nil || !keep {
+		c.close()
+		c.conn = nil
+	}
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := client.Do(req)
+	if status != http.StatusCreated {
+		return "", fmt.Errorf("cast: %d %s", status, body)
+	}
+	const key = `"receipt":"`
+	i := bytes.Index(body, []byte(key))
+	if i < 0 || len(body) < i+len(key)+64 {
+		return "", fmt.Errorf("cast: no receipt in %s", body)
+	}
+	return string(body[i+len(key) : i+len(key)+64]), nil
+}
+
+// readResponse reads one response: its status, its body and whether the connection stays open.
+func (c *rawClient) readResponse() (status int, body []byte, keep bool, err error) {
+	line, err := c.r.ReadSlice('\n')
 	if err != nil {
-		return "", err
+		return 0, nil, false, err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, nil, false, fmt.Errorf("bad status line %q", line)
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
 	if err != nil {
-		return "", err
+		return 0, nil, false, err
 	}
-	if resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("cast: %d %s", resp.StatusCode, b)
+	length, keep := -1, true
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return 0, nil, false, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, _ := bytes.Cut(h, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil {
+				return 0, nil, false, err
+			}
+		case bytes.EqualFold(name, []byte("Connection")) && bytes.EqualFold(value, []byte("close")):
+			keep = false
+		}
 	}
-	var out struct {
-		Receipt string `json:"receipt"`
+	if length < 0 {
+		return 0, nil, false, errors.New("response without Content-Length")
 	}
-	if err := json.Unmarshal(b, &out); err != nil || out.Receipt == "" {
-		return "", fmt.Errorf("cast: no receipt in %s", b)
+	body = make([]byte, length)
+	if _, err := io.ReadFull(c.r, body); err != nil {
+		return 0, nil, false, err
 	}
-	return out.Receipt, nil
+	return status, body, keep, nil
 }
 
 // checkReceipts fetches the contest's published ballots (as an officer, after the count) and
