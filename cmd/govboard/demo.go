@@ -416,5 +416,13 @@ func printDemo(w io.Writer, url string, l *demoLogin) error {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Member, name, l.Constituency[c.Member], code)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(l.Rounds) > 0 && l.Rounds[len(l.Rounds)-1].Round.State == elections.RoundOpen {
+		fmt.Fprintf(w, "Vote with the member token: GET %s/api/v1/contests/{id}/ballot shows the ballot, "+
+			"POST %s/api/v1/contests/{id}/ballots {\"ranking\": [ids…]} casts it (contest ids: GET %s/api/v1/elections/%d).\n",
+			url, url, url, l.Election.ID)
+	}
+	return nil
 }
