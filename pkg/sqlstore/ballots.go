@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -67,9 +68,9 @@ func castSQL(dialect string) [numCastStatements]string {
 		castParticipate: "INSERT INTO participation (contest_id, round_id, member) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 		castLockVoter:   lockVoter,
 		castSupersede: "UPDATE ballots SET superseded = TRUE " +
-			"WHERE round_id = ? AND contest_id = ? AND voter_key = ? AND voter_key IS NOT NULL AND NOT superseded",
-		castInsert: "INSERT INTO ballots (receipt, round_id, contest_id, nonce, content, superseded, voter_key) " +
-			"VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+			"WHERE round_id = ? AND contest_id = ? AND voter_key = ? AND NOT superseded",
+		castInsert: "INSERT INTO ballots (round_id, contest_id, voter_key, receipt, nonce, content, superseded) " +
+			"VALUES (?, ?, ?, ?, ?, ?, FALSE)",
 	}
 	for i, q := range texts {
 		texts[i] = rebind(dialect, q)
@@ -98,10 +99,10 @@ func rebind(dialect, q string) string {
 
 // sqliteCastCheckpoint lets the write-ahead log of SQLite grow to about 40 MB (10,000 pages)
 // before the connection that commits a batch copies it into the database, rather than the
-// default 1,000 pages. Ballots are keyed by random receipts, so every cast writes a few pages
-// scattered over the file: with a longer log, a checkpoint writes a page that many batches
-// changed once, and runs ten times less often on the voters' path. (The setting belongs to
-// the connection; setting it again in each batch costs a few microseconds.)
+// default 1,000 pages. Ballots are keyed by random values (voter keys, receipts), so every cast
+// writes a page somewhere in the file: with a longer log, a checkpoint writes a page that many
+// batches changed once, and runs ten times less often on the voters' path. (The setting
+// belongs to the connection; setting it again in each batch costs a few microseconds.)
 const sqliteCastCheckpoint = "PRAGMA wal_autocheckpoint = 10000"
 
 // castStatements are the statements of CastBallots prepared on a Store's pool, once: each
@@ -109,6 +110,31 @@ const sqliteCastCheckpoint = "PRAGMA wal_autocheckpoint = 10000"
 type castStatements struct {
 	mu    sync.Mutex
 	stmts []*sql.Stmt
+	// roll is RollEntry's statement (rollEntryPrepared).
+	roll *sql.Stmt
+}
+
+// rollStatement returns RollEntry's statement, preparing it on s's pool the first time.
+func (cs *castStatements) rollStatement(ctx context.Context, s *Store) (*sql.Stmt, error) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.roll != nil {
+		return cs.roll, nil
+	}
+	db, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	q := fmt.Sprintf(rollEntrySQL, "?", "?")
+	if s.dialect == DriverPostgres {
+		q = fmt.Sprintf(rollEntrySQL, "$1", "$2")
+	}
+	st, err := db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cs.roll = st
+	return st, nil
 }
 
 // prepared returns the statements, preparing them on db the first time. A failure is not
@@ -287,6 +313,10 @@ type castContestInfo struct {
 	revoting bool
 }
 
+// noVoterKey is the voter key of a ballot that no revote can replace: one in a contest that
+// does not allow revoting, or in a closed round. (Not nil, which the drivers bind as NULL.)
+var noVoterKey = []byte{}
+
 // voterKey identifies a voter in a contest of a round, as participation does.
 type voterKey struct {
 	round, contest int64
@@ -306,6 +336,9 @@ func (s *Store) castBatch(c *castConn, now time.Time, casts []*elections.BallotC
 	if err != nil {
 		return err
 	}
+	// A receipt given twice in the batch is refused here: the schema does not keep receipts
+	// unique (only the domain's random nonces do, see 0005_voting.sql), and a copy of a cast
+	// would otherwise be stored twice where revoting is allowed.
 	receipts := make(map[string]bool, len(casts))
 	for _, bc := range casts {
 		bc.Err = checkCast(bc, rounds, now)
@@ -328,7 +361,7 @@ func (s *Store) castBatch(c *castConn, now time.Time, casts []*elections.BallotC
 		b := &bc.Ballot
 		v := voterKey{b.RoundID, b.ContestID, bc.Member}
 		contest := rounds[b.RoundID].contests[b.ContestID]
-		var key any
+		key := noVoterKey
 		if contest.revoting {
 			// A voter whose participation this batch recorded has no earlier ballot, unless
 			// one earlier in the batch: most casts skip the look-up.
@@ -346,7 +379,7 @@ func (s *Store) castBatch(c *castConn, now time.Time, casts []*elections.BallotC
 			continue
 		}
 		voted[v] = true
-		if _, err := c.exec(castInsert, b.Receipt, b.RoundID, b.ContestID, b.Nonce, b.Content, key); err != nil {
+		if _, err := c.exec(castInsert, b.RoundID, b.ContestID, key, hexBytes(b.Receipt), hexBytes(b.Nonce), b.Content); err != nil {
 			return err
 		}
 	}
@@ -449,6 +482,13 @@ func isHex(s string, n int) bool {
 	return true
 }
 
+// hexBytes returns the bytes of s, lower-case hex digits (checked by checkCast): the stored
+// form of receipts and nonces.
+func hexBytes(s string) []byte {
+	b, _ := hex.DecodeString(s)
+	return b
+}
+
 // validContent reports whether a ballot's content is storable and starts with a kind (lower-case
 // letters) and a colon, as the schema requires.
 func validContent(s string) bool {
@@ -490,23 +530,52 @@ func (s *Store) recordParticipation(c *castConn, casts []*elections.BallotCast, 
 	return recorded, nil
 }
 
-// ClearVoterKeys sets the voter key of every ballot of a round to NULL (at its close), in one
-// transaction (a savepoint when the store is in one already). On PostgreSQL it first locks the
-// round's row, so that it waits for the CastBallots batches that read the round open, whatever
-// the caller did before.
+// ClearVoterKeys sets the voter key of every ballot of a round to the empty blob (at its
+// close), in one transaction (a savepoint when the store is in one already). Every ballot is
+// rewritten, those that had no key too: on PostgreSQL each row of the round then carries the
+// close's transaction id (xmin) rather than that of the batch that cast it, which was also the
+// transaction id of the voters' participation rows. On PostgreSQL it first locks the round's
+// row, so that it waits for the CastBallots batches that read the round open, whatever the
+// caller did before.
+//
+// On SQLite the rewrite moves every ballot of the round within the table (the voter key is
+// part of its key), and the cells and pages it frees are zeroed (secure_delete, see
+// sqliteDialector), so that no copy of a key is left in the file's free space. The
+// write-ahead log still holds the ballots as each batch's commit wrote them, beside the
+// participation rows of the same commit, and the voter keys. So once the transaction has
+// committed (at the end of the Tx function when ClearVoterKeys runs in one), the store copies
+// the log into the database file and truncates it (see truncateWAL).
 func (s *Store) ClearVoterKeys(ctx context.Context, roundID int64) error {
+	defer s.enterWriteGate(ctx)()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == DriverPostgres {
 			if err := tx.Exec("SELECT id FROM rounds WHERE id = ? FOR UPDATE", roundID).Error; err != nil {
 				return err
 			}
 		}
-		return tx.Exec("UPDATE ballots SET voter_key = NULL WHERE round_id = ? AND voter_key IS NOT NULL", roundID).Error
+		return tx.Exec("UPDATE ballots SET voter_key = ? WHERE round_id = ?", noVoterKey, roundID).Error
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: clear voter keys: %w", err)
 	}
+	if s.dialect == DriverSQLite {
+		if s.txEffects != nil {
+			s.txEffects.truncateWAL = true
+		} else {
+			s.truncateWAL(ctx)
+		}
+	}
 	return nil
+}
+
+// truncateWAL copies SQLite's write-ahead log into the database file and truncates the log to
+// nothing (PRAGMA wal_checkpoint(TRUNCATE)), outside any transaction. It is a best effort: the
+// checkpoint cannot finish while another connection reads an older snapshot (it waits for the
+// busy timeout, then leaves the log as it is, to be overwritten by later commits), and such
+// an outcome, or any error, is ignored.
+func (s *Store) truncateWAL(ctx context.Context) {
+	var busy, frames, copied int
+	_ = s.db.WithContext(ctx).Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &frames, &copied)
 }
 
 // Participated reports whether member has voted in a contest in a round.
@@ -535,24 +604,42 @@ func (s *Store) Participation(ctx context.Context, roundID, contestID int64) (in
 }
 
 // Ballots calls fn with every ballot of a contest in a round, superseded ones included,
-// ordered by Receipt (byte order on every engine), reading them as a stream so that a
-// contest of a million ballots is not held in memory. fn's error stops the reading and is
-// returned as it is. fn must not use the store when it is in a transaction: the transaction's
-// one connection is busy reading the ballots.
+// ordered by Receipt (byte order on every engine: the receipts are stored as bytes, which sort
+// as their hex does), reading them as a stream so that a contest of a million ballots is not
+// held in memory. fn's error stops the reading and is returned as it is. fn must not use the
+// store when it is in a transaction: the transaction's one connection is busy reading the
+// ballots.
+//
+// The ballots are keyed by voter key then receipt. When none of the contest's ballots has a
+// voter key (after the close, or without revoting), which is when they are counted and
+// published, they are read in the key's order, without a sort. Otherwise the database sorts
+// them by receipt.
 func (s *Store) Ballots(ctx context.Context, roundID, contestID int64, fn func(b *elections.StoredBallot) error) error {
-	rows, err := s.db.WithContext(ctx).Raw("SELECT receipt, nonce, content, superseded, voter_key FROM ballots "+
-		"WHERE round_id = ? AND contest_id = ? ORDER BY receipt", roundID, contestID).Rows()
+	var keyed bool
+	err := s.db.WithContext(ctx).Raw("SELECT EXISTS (SELECT 1 FROM ballots WHERE round_id = ? AND contest_id = ? AND voter_key > ?)",
+		roundID, contestID, noVoterKey).Row().Scan(&keyed)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ballots: %w", err)
+	}
+	query := "SELECT receipt, nonce, content, superseded, voter_key FROM ballots WHERE round_id = ? AND contest_id = ?"
+	args := []any{roundID, contestID}
+	if !keyed {
+		query += " AND voter_key = ?"
+		args = append(args, noVoterKey)
+	}
+	rows, err := s.db.WithContext(ctx).Raw(query+" ORDER BY receipt", args...).Rows()
 	if err != nil {
 		return fmt.Errorf("sqlstore: ballots: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		b := elections.StoredBallot{RoundID: roundID, ContestID: contestID}
-		var key []byte
-		if err := rows.Scan(&b.Receipt, &b.Nonce, &b.Content, &b.Superseded, &key); err != nil {
+		var receipt, nonce, key []byte
+		if err := rows.Scan(&receipt, &nonce, &b.Content, &b.Superseded, &key); err != nil {
 			return fmt.Errorf("sqlstore: ballots: %w", err)
 		}
-		if key != nil {
+		b.Receipt, b.Nonce = hex.EncodeToString(receipt), hex.EncodeToString(nonce)
+		if len(key) > 0 {
 			b.VoterKey = key
 		}
 		if err := fn(&b); err != nil {

@@ -1,11 +1,14 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -22,6 +25,21 @@ import (
 
 // castNow is when the tests cast: an hour into a round that opened at start for a week.
 var castNow = start.Add(time.Hour)
+
+// noKey is the stored voter key of a ballot without one (the empty blob), as a query argument.
+var noKey = []byte{}
+
+// mustHex returns the bytes of hex digits, as the store keeps receipts and nonces.
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// receiptOf returns the stored receipt of a cast, to find its row.
+func receiptOf(c *elections.BallotCast) []byte { return mustHex(c.Ballot.Receipt) }
 
 // voterKeyOf stands in for the domain's HMAC of a voter with the election's secret.
 func voterKeyOf(roundID, contestID int64, member string) []byte {
@@ -273,7 +291,7 @@ func TestCastBallotsRoundClosing(t *testing.T) {
 		if diff := cmp.Diff(storedBallots(nil, justInTime), ballotsOf(t, s, r.ID, revote)); diff != "" {
 			t.Errorf("Ballots after the close, without voter keys (-want +got):\n%s", diff)
 		}
-		if n := count(t, s, "SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL"); n != 0 {
+		if n := count(t, s, "SELECT count(*) FROM ballots WHERE voter_key <> ?", noKey); n != 0 {
 			t.Errorf("%d voter keys left after the close, want none", n)
 		}
 		if n := count(t, s, "SELECT count(*) FROM participation"); n != 2 {
@@ -290,13 +308,15 @@ func TestCastBallotsFailureStoresNothing(t *testing.T) {
 		ctx := context.Background()
 		r, revote, once := castFixture(t, s)
 		first := newCast(r.ID, revote, "ada", "ranking:1", true, "first")
-		castAll(t, s, castNow, first)
+		plain := newCast(r.ID, once, "dee", "ranking:1", false, "plain")
+		castAll(t, s, castNow, first, plain)
 
 		revote2 := newCast(r.ID, revote, "ada", "ranking:2", true, "second")
 		fresh := newCast(r.ID, once, "bob", "ranking:1", false, "fresh")
-		// The same receipt as a stored ballot, from another voter: the schema refuses it.
-		clash := newCast(r.ID, revote, "cyd", "ranking:1", true, "clash")
-		clash.Ballot.Receipt = first.Ballot.Receipt
+		// The same receipt as a stored ballot without a voter key, from another voter: the
+		// schema's key refuses it. (The domain's receipts never repeat: see 0005_voting.sql.)
+		clash := newCast(r.ID, once, "cyd", "ranking:1", false, "clash")
+		clash.Ballot.Receipt = plain.Ballot.Receipt
 		batch := []*elections.BallotCast{revote2, fresh, clash}
 		err := s.CastBallots(ctx, castNow, batch)
 		if err == nil || elections.ErrorCode(err) != elections.EINTERNAL {
@@ -313,11 +333,11 @@ func TestCastBallotsFailureStoresNothing(t *testing.T) {
 		if diff := cmp.Diff(storedBallots(nil, first), ballotsOf(t, s, r.ID, revote)); diff != "" {
 			t.Errorf("Ballots after the failures (-want +got):\n%s", diff)
 		}
-		if n := count(t, s, "SELECT count(*) FROM ballots"); n != 1 {
-			t.Errorf("%d ballots stored, want the first only", n)
+		if n := count(t, s, "SELECT count(*) FROM ballots"); n != 2 {
+			t.Errorf("%d ballots stored, want the first batch's 2 only", n)
 		}
-		if n := count(t, s, "SELECT count(*) FROM participation"); n != 1 {
-			t.Errorf("%d participation records, want the first only", n)
+		if n := count(t, s, "SELECT count(*) FROM participation"); n != 2 {
+			t.Errorf("%d participation records, want the first batch's 2 only", n)
 		}
 		// The store works on.
 		castAll(t, s, castNow, revote2, fresh)
@@ -369,27 +389,34 @@ func TestBallotConstraints(t *testing.T) {
 		plain := newCast(r.ID, once, "bob", "ranking:2", false, "plain")
 		castAll(t, s, castNow, keyed, plain)
 		db := sqlstore.GormDB(s)
-		insert := func(c *elections.BallotCast) error {
+		insertKey := func(c *elections.BallotCast, key any) error {
 			b := c.Ballot
-			var key any
-			if b.VoterKey != nil {
-				key = b.VoterKey
+			return db.Exec("INSERT INTO ballots (round_id, contest_id, voter_key, receipt, nonce, content, superseded) "+
+				"VALUES (?, ?, ?, ?, ?, ?, ?)", b.RoundID, b.ContestID, key, receiptOf(c), mustHex(b.Nonce), b.Content, false).Error
+		}
+		insert := func(c *elections.BallotCast) error {
+			if c.Ballot.VoterKey == nil {
+				return insertKey(c, noKey)
 			}
-			return db.Exec("INSERT INTO ballots (receipt, round_id, contest_id, nonce, content, superseded, voter_key) "+
-				"VALUES (?, ?, ?, ?, ?, ?, ?)", b.Receipt, b.RoundID, b.ContestID, b.Nonce, b.Content, false, key).Error
+			return insertKey(c, c.Ballot.VoterKey)
 		}
 		refused := []struct {
 			sql  string
 			args []any
 		}{
-			{"UPDATE ballots SET content = 'ranking:2' WHERE receipt = ?", []any{keyed.Ballot.Receipt}},
-			{"UPDATE ballots SET nonce = ? WHERE receipt = ?", []any{strings.Repeat("0", 32), plain.Ballot.Receipt}},
-			{"UPDATE ballots SET receipt = ? WHERE receipt = ?", []any{strings.Repeat("0", 64), plain.Ballot.Receipt}},
-			{"UPDATE ballots SET voter_key = ? WHERE receipt = ?", []any{voterKeyOf(r.ID, revote, "eve"), keyed.Ballot.Receipt}},
-			{"UPDATE ballots SET voter_key = ? WHERE receipt = ?", []any{voterKeyOf(r.ID, once, "bob"), plain.Ballot.Receipt}},
+			{"UPDATE ballots SET content = 'ranking:2' WHERE receipt = ?", []any{receiptOf(keyed)}},
+			{"UPDATE ballots SET nonce = ? WHERE receipt = ?", []any{make([]byte, 16), receiptOf(plain)}},
+			{"UPDATE ballots SET receipt = ? WHERE receipt = ?", []any{make([]byte, 32), receiptOf(plain)}},
+			{"UPDATE ballots SET round_id = round_id + 1 WHERE receipt = ?", []any{receiptOf(keyed)}},
+			// A voter key changes only to the empty blob: not to another key, not to NULL,
+			// and a ballot without one never gets one.
+			{"UPDATE ballots SET voter_key = ? WHERE receipt = ?", []any{voterKeyOf(r.ID, revote, "eve"), receiptOf(keyed)}},
+			{"UPDATE ballots SET voter_key = NULL WHERE receipt = ?", []any{receiptOf(keyed)}},
+			{"UPDATE ballots SET voter_key = ? WHERE receipt = ?", []any{voterKeyOf(r.ID, once, "bob"), receiptOf(plain)}},
 			// A ballot without a voter key is never superseded.
-			{"UPDATE ballots SET superseded = ? WHERE receipt = ?", []any{true, plain.Ballot.Receipt}},
-			{"DELETE FROM ballots WHERE receipt = ?", []any{plain.Ballot.Receipt}},
+			{"UPDATE ballots SET superseded = ? WHERE receipt = ?", []any{true, receiptOf(plain)}},
+			{"DELETE FROM ballots WHERE receipt = ?", []any{receiptOf(plain)}},
+			{"DELETE FROM ballots", nil},
 			{"UPDATE participation SET member = 'eve'", nil},
 			{"DELETE FROM participation", nil},
 		}
@@ -404,23 +431,58 @@ func TestBallotConstraints(t *testing.T) {
 				t.Errorf("%s succeeded, want it refused", tt.sql)
 			}
 		}
-		// A second live ballot for a voter key is refused; once the first is superseded it is
-		// not, and a superseded ballot stays so.
-		twin := newCast(r.ID, revote, "ada", "ranking:2", true, "twin")
-		if err := insert(twin); err == nil {
-			t.Error("a second live ballot with the same voter key was stored, want it refused")
+		// A ballot needs a voter key, empty or of 16 bytes at least, and its receipt and nonce
+		// as bytes. (On SQLite, a text would compare unequal to the blobs of the same bytes;
+		// PostgreSQL converts text to bytea.)
+		badKeys := []any{nil, []byte("short")}
+		if s.Dialect() == sqlstore.DriverSQLite {
+			badKeys = append(badKeys, "", string(voterKeyOf(r.ID, revote, "eve")))
 		}
-		if err := db.Exec("UPDATE ballots SET superseded = ? WHERE receipt = ?", true, keyed.Ballot.Receipt).Error; err != nil {
+		for _, key := range badKeys {
+			if err := insertKey(newCast(r.ID, once, "eve", "ranking:1", false, fmt.Sprint("key ", key)), key); err == nil {
+				t.Errorf("a ballot with the voter key %#v was stored, want it refused", key)
+			}
+		}
+		eve := newCast(r.ID, once, "eve", "ranking:1", false, "eve")
+		for _, tt := range []struct{ receipt, nonce any }{
+			{eve.Ballot.Receipt, mustHex(eve.Ballot.Nonce)},
+			{receiptOf(eve)[:31], mustHex(eve.Ballot.Nonce)},
+			{receiptOf(eve), eve.Ballot.Nonce},
+			{receiptOf(eve), mustHex(eve.Ballot.Nonce)[:15]},
+		} {
+			err := db.Exec("INSERT INTO ballots (round_id, contest_id, voter_key, receipt, nonce, content, superseded) "+
+				"VALUES (?, ?, ?, ?, ?, 'ranking:1', ?)", r.ID, once, noKey, tt.receipt, tt.nonce, false).Error
+			if err == nil {
+				t.Errorf("a ballot with the receipt %#v and the nonce %#v was stored, want it refused", tt.receipt, tt.nonce)
+			}
+		}
+		// A second live ballot for a voter key is refused; once the first is superseded it is
+		// not, and a superseded ballot stays so. Ballots without a key are never refused so.
+		twin := newCast(r.ID, revote, "ada", "ranking:2", true, "twin")
+		if err := insert(twin); err == nil || !strings.Contains(err.Error(), "one live ballot") {
+			t.Errorf("a second live ballot with the same voter key: %v, want it refused by the trigger", err)
+		}
+		if err := db.Exec("UPDATE ballots SET superseded = ? WHERE receipt = ?", true, receiptOf(keyed)).Error; err != nil {
 			t.Fatalf("supersede: %v", err)
 		}
-		if err := db.Exec("UPDATE ballots SET superseded = ? WHERE receipt = ?", false, keyed.Ballot.Receipt).Error; err == nil {
+		if err := db.Exec("UPDATE ballots SET superseded = ? WHERE receipt = ?", false, receiptOf(keyed)).Error; err == nil {
 			t.Error("a superseded ballot was made live again, want it refused")
 		}
 		if err := insert(twin); err != nil {
 			t.Errorf("a live ballot after the superseded one: %v", err)
 		}
-		if err := db.Exec("UPDATE ballots SET voter_key = NULL").Error; err != nil {
+		other := newCast(r.ID, once, "cyd", "ranking:1", false, "other")
+		if err := insert(other); err != nil {
+			t.Errorf("a second ballot without a voter key: %v", err)
+		}
+		if err := db.Exec("UPDATE ballots SET voter_key = ?", noKey).Error; err != nil {
 			t.Errorf("clearing the voter keys: %v", err)
+		}
+		if err := db.Exec("UPDATE ballots SET superseded = ? WHERE receipt = ?", true, receiptOf(twin)).Error; err == nil {
+			t.Error("a ballot whose voter key was cleared was superseded, want it refused")
+		}
+		if err := insert(plain); err == nil {
+			t.Error("a ballot was stored twice, want it refused")
 		}
 		if err := db.Exec("INSERT INTO participation (contest_id, round_id, member) VALUES (?, ?, ?)", revote, r.ID, "ada").Error; err == nil {
 			t.Error("a second participation record for a voter was stored, want it refused")
@@ -434,7 +496,7 @@ func TestBallotConstraints(t *testing.T) {
 		if err := s.UpdateRound(ctx, &closed); err != nil {
 			t.Fatalf("close: %v", err)
 		}
-		if err := insert(newCast(r.ID, once, "cyd", "ranking:1", false, "closed")); err == nil {
+		if err := insert(newCast(r.ID, once, "dee", "ranking:1", false, "closed")); err == nil {
 			t.Error("a ballot was stored in a closed round, want it refused")
 		}
 		wantBallots := storedBallots(map[*elections.BallotCast]bool{keyed: true}, keyed, twin)
@@ -444,7 +506,73 @@ func TestBallotConstraints(t *testing.T) {
 		if diff := cmp.Diff(wantBallots, ballotsOf(t, s, r.ID, revote)); diff != "" {
 			t.Errorf("ballots after tampering (-want +got):\n%s", diff)
 		}
+		if diff := cmp.Diff(storedBallots(nil, plain, other), ballotsOf(t, s, r.ID, once)); diff != "" {
+			t.Errorf("ballots without voter keys after tampering (-want +got):\n%s", diff)
+		}
 	})
+}
+
+// TestOneLiveBallotRacingInserts checks the PostgreSQL trigger that keeps one live ballot per
+// voter key against two transactions inserting one each at once, outside CastBallots: the
+// second waits for the first (on the trigger's advisory lock), then sees its ballot and is
+// refused. (SQLite runs one writing transaction at a time.)
+func TestOneLiveBallotRacingInserts(t *testing.T) {
+	s := sqlstoretest.OpenPostgres(t)
+	ctx := context.Background()
+	r, revote, _ := castFixture(t, s)
+	db, err := sqlstore.GormDB(s).DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tx *sql.Tx, c *elections.BallotCast) error {
+		b := c.Ballot
+		_, err := tx.ExecContext(ctx, "INSERT INTO ballots (round_id, contest_id, voter_key, receipt, nonce, content, superseded) "+
+			"VALUES ($1, $2, $3, $4, $5, $6, false)", b.RoundID, b.ContestID, b.VoterKey, receiptOf(c), mustHex(b.Nonce), b.Content)
+		return err
+	}
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if err := insert(first, newCast(r.ID, revote, "ada", "ranking:1", true, "first")); err != nil {
+		t.Fatalf("first insert: %v", err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			second <- err
+			return
+		}
+		defer tx.Rollback()
+		if err := insert(tx, newCast(r.ID, revote, "ada", "ranking:2", true, "second")); err != nil {
+			second <- err
+			return
+		}
+		second <- tx.Commit()
+	}()
+	// Wait until the second insert waits for the trigger's lock (class "vote", see
+	// 0005_voting.sql), which the first holds.
+	for waiting := 0; waiting == 0; {
+		select {
+		case err := <-second:
+			t.Fatalf("the second insert ended without waiting for the first transaction: %v", err)
+		default:
+		}
+		waiting = count(t, s, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "+
+			"AND classid::bigint = 1987015781 AND objsubid = 2")
+		runtime.Gosched()
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err == nil || !strings.Contains(err.Error(), "one live ballot") {
+		t.Errorf("the second insert: %v; want it refused by the trigger", err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM ballots WHERE voter_key = ? AND NOT superseded", voterKeyOf(r.ID, revote, "ada")); n != 1 {
+		t.Errorf("%d live ballots for the voter key, want 1", n)
+	}
 }
 
 // allowedColumns are the only columns the ballot side may have: nothing names a member or a
@@ -528,6 +656,14 @@ func TestBallotSecrecy(t *testing.T) {
 		}
 		castAll(t, s, castNow, casts...)
 		checkNoMemberInBallots(t, s, members)
+		// On PostgreSQL a row's transaction id (xmin) is readable: the batch wrote the
+		// ballots and the participation in one transaction, so they share it until the close.
+		sharedXmin := "SELECT count(*) FROM ballots WHERE xmin::text IN (SELECT xmin::text FROM participation)"
+		if s.Dialect() == sqlstore.DriverPostgres {
+			if n := count(t, s, sharedXmin); n != len(casts) {
+				t.Errorf("%d ballots share their xmin with participation before the close, want all %d", n, len(casts))
+			}
+		}
 		closed := *r
 		closed.State, closed.ClosedAt, closed.ClosedBy = elections.RoundClosed, castNow, elections.ClosedByOfficer
 		if err := s.UpdateRound(ctx, &closed); err != nil {
@@ -537,10 +673,91 @@ func TestBallotSecrecy(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkNoMemberInBallots(t, s, members)
-		if n := count(t, s, "SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL"); n != 0 {
+		if n := count(t, s, "SELECT count(*) FROM ballots WHERE voter_key <> ?", noKey); n != 0 {
 			t.Errorf("%d voter keys after the close, want none", n)
 		}
+		if s.Dialect() == sqlstore.DriverPostgres {
+			if n := count(t, s, sharedXmin); n != 0 {
+				t.Errorf("%d ballots share their xmin with participation after the close, want none", n)
+			}
+			if n := count(t, s, "SELECT count(DISTINCT xmin::text) FROM ballots WHERE round_id = ?", r.ID); n != 1 {
+				t.Errorf("the ballots of the round have %d transaction ids after the close, want the close's only", n)
+			}
+		}
 	})
+}
+
+// TestBallotsHaveOneIndex checks that the ballots table has no index but its key, so that a
+// cast writes one page of it (see 0005_voting.sql).
+func TestBallotsHaveOneIndex(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		query := "SELECT count(*) FROM pragma_index_list('ballots')"
+		if s.Dialect() == sqlstore.DriverPostgres {
+			query = "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ballots'"
+		}
+		if n := count(t, s, query); n != 1 {
+			t.Errorf("the ballots table has %d indexes, want its primary key only", n)
+		}
+	})
+}
+
+// TestCloseLeavesNoVoterKeyOnDisk reads the SQLite database file and its write-ahead log as
+// bytes: while the round is open they hold the voter keys; once the close has committed (in a
+// transaction, as the domain closes a round), neither holds any, and the log is empty.
+func TestCloseLeavesNoVoterKeyOnDisk(t *testing.T) {
+	ctx := context.Background()
+	opts := sqlstoretest.SQLiteOptions(t)
+	s := sqlstoretest.Migrated(t, opts)
+	r, revote, once := castFixture(t, s)
+	var keys [][]byte
+	for i := range 200 {
+		m := fmt.Sprintf("member-%03d", i)
+		keys = append(keys, voterKeyOf(r.ID, revote, m))
+		castAll(t, s, castNow, newCast(r.ID, revote, m, "ranking:1", true, m+"/1"),
+			newCast(r.ID, once, m, "ranking:2", false, m+"/2"))
+		if i%3 == 0 {
+			castAll(t, s, castNow, newCast(r.ID, revote, m, "ranking:2", true, m+"/3"))
+		}
+	}
+	onDisk := func() (found int, walSize int) {
+		var disk []byte
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(opts.DSN + suffix)
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			if suffix == "-wal" {
+				walSize = len(b)
+			}
+			disk = append(disk, b...)
+		}
+		for _, k := range keys {
+			if bytes.Contains(disk, k) {
+				found++
+			}
+		}
+		return found, walSize
+	}
+	if found, _ := onDisk(); found != len(keys) {
+		t.Fatalf("%d of %d voter keys found on disk while the round is open, want all (is the search right?)", found, len(keys))
+	}
+	closed := *r
+	closed.State, closed.ClosedAt, closed.ClosedBy = elections.RoundClosed, castNow, elections.ClosedByOfficer
+	err := s.Tx(ctx, func(tx elections.Store) error {
+		if err := tx.UpdateRound(ctx, &closed); err != nil {
+			return err
+		}
+		return tx.ClearVoterKeys(ctx, r.ID)
+	})
+	if err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if found, walSize := onDisk(); found != 0 || walSize != 0 {
+		t.Errorf("after the close: %d voter keys on disk, a write-ahead log of %d bytes; want none and 0", found, walSize)
+	}
+	if got := len(ballotsOf(t, s, r.ID, revote)); got != 200+67 {
+		t.Errorf("%d ballots after the close, want %d", got, 200+67)
+	}
 }
 
 // checkNoMemberInBallots reads every column of every stored ballot and fails the test when one
@@ -754,7 +971,7 @@ func TestCastBallotsRacingClose(t *testing.T) {
 		if acknowledged != len(stored) {
 			t.Errorf("%d ballots stored, %d acknowledged; want the same", len(stored), acknowledged)
 		}
-		if n := count(t, a, "SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL"); n != 0 {
+		if n := count(t, a, "SELECT count(*) FROM ballots WHERE voter_key <> ?", noKey); n != 0 {
 			t.Errorf("%d ballots with a voter key after the close cleared them, want none", n)
 		}
 		if n := count(t, a, "SELECT count(*) FROM participation"); n != acknowledged {

@@ -18,8 +18,11 @@ import (
 // after opening, because database/sql opens many connections and each one needs them:
 // write-ahead logging so readers do not block the writer, foreign keys (off by default in
 // SQLite), a busy timeout instead of immediate "database is locked" errors, synchronous=FULL so
-// a committed ballot survives a power cut, and BEGIN IMMEDIATE so a transaction that reads
-// then writes takes the write lock up front instead of failing on upgrade.
+// a committed ballot survives a power cut, secure_delete so that what is deleted or rewritten
+// is zeroed rather than left in the file's free space (the close of a round rewrites every
+// ballot without its voter key: the keys must not remain in freed cells and pages), and BEGIN
+// IMMEDIATE so a transaction that reads then writes takes the write lock up front instead of
+// failing on upgrade.
 func sqliteDialector(opts Options) (gorm.Dialector, error) {
 	path := opts.DSN
 	switch {
@@ -34,7 +37,7 @@ func sqliteDialector(opts Options) (gorm.Dialector, error) {
 	if err := createDatabaseFile(path); err != nil {
 		return nil, err
 	}
-	dsn := fmt.Sprintf("%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=%d&_synchronous=FULL&_txlock=immediate",
+	dsn := fmt.Sprintf("%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=%d&_synchronous=FULL&_secure_delete=on&_txlock=immediate",
 		path, opts.BusyTimeout.Milliseconds())
 	return sqlite.Open(dsn), nil
 }
@@ -54,8 +57,9 @@ func createDatabaseFile(path string) error {
 }
 
 // verifySQLitePragmas checks that the DSN's pragmas took effect: a misspelt parameter is
-// silently ignored by the driver, and a database without foreign keys would accept dangling
-// references without complaint.
+// silently ignored by the driver, a database without foreign keys would accept dangling
+// references without complaint, and one without secure_delete would keep cleared voter keys
+// in its free space.
 func verifySQLitePragmas(ctx context.Context, db *gorm.DB) error {
 	var foreignKeys int
 	if err := db.WithContext(ctx).Raw("PRAGMA foreign_keys").Scan(&foreignKeys).Error; err != nil {
@@ -63,6 +67,13 @@ func verifySQLitePragmas(ctx context.Context, db *gorm.DB) error {
 	}
 	if foreignKeys != 1 {
 		return errors.New("sqlstore: sqlite foreign keys are off although the DSN turns them on")
+	}
+	var secureDelete int
+	if err := db.WithContext(ctx).Raw("PRAGMA secure_delete").Scan(&secureDelete).Error; err != nil {
+		return fmt.Errorf("sqlstore: read PRAGMA secure_delete: %w", err)
+	}
+	if secureDelete != 1 {
+		return errors.New("sqlstore: sqlite secure_delete is off although the DSN turns it on")
 	}
 	var journalMode string
 	if err := db.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&journalMode).Error; err != nil {

@@ -70,6 +70,9 @@ type Options struct {
 	Now func() time.Time
 }
 
+// maxIdleConns is how many idle connections the pool keeps (at most db.max_open_conns).
+const maxIdleConns = 32
+
 // Store is govboard's database. It is safe for concurrent use.
 type Store struct {
 	db      *gorm.DB
@@ -83,6 +86,16 @@ type Store struct {
 	// gate queues the process's write transactions on SQLite (see writegate.go); nil on
 	// PostgreSQL.
 	gate *writeGate
+	// txEffects is, in the Store passed to a Tx function, what is to be done once the
+	// outermost transaction commits; nil outside Tx.
+	txEffects *txEffects
+}
+
+// txEffects is what the work done in a transaction asks for once the transaction has
+// committed, when it can no longer be inside it.
+type txEffects struct {
+	// truncateWAL is set by ClearVoterKeys on SQLite: the write-ahead log is to be emptied.
+	truncateWAL bool
 }
 
 var _ elections.Store = (*Store)(nil)
@@ -149,9 +162,15 @@ func (s *Store) setUp(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
+	// database/sql keeps only 2 idle connections by default: under concurrent requests (every
+	// ballot reads its voter's roll entry) the pool would open and close a connection per
+	// query, and opening one (SQLite: the file, the pragmas) costs more than the query.
+	idle := maxIdleConns
 	if opts.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(opts.MaxOpenConns)
+		idle = min(idle, opts.MaxOpenConns)
 	}
+	sqlDB.SetMaxIdleConns(idle)
 	if err := s.Ping(ctx); err != nil {
 		return err
 	}
@@ -185,14 +204,26 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: all of fn's changes are committed, or none when fn returns an
 // error (or panics). The Store passed to fn works inside the transaction; a Tx within fn uses
 // a savepoint. On SQLite the transaction takes the write lock when it begins, after the
-// process's earlier transactions (see writeGate).
+// process's earlier transactions (see writeGate). Once the outermost transaction has
+// committed, and before Tx returns, Tx does what fn's work asked for then (see txEffects):
+// on SQLite, after ClearVoterKeys, it empties the write-ahead log.
 func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
 	defer s.enterWriteGate(ctx)()
-	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+	effects := s.txEffects
+	outermost := effects == nil
+	if outermost {
+		effects = &txEffects{}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		inTx := *s
 		inTx.db = gtx
+		inTx.txEffects = effects
 		return fn(&inTx)
 	})
+	if err == nil && outermost && effects.truncateWAL {
+		s.truncateWAL(ctx)
+	}
+	return err
 }
 
 // Dialect returns DriverSQLite or DriverPostgres.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -403,6 +404,9 @@ func (s *Store) RollEntry(ctx context.Context, contestID int64, member string) (
 	if unstorable(member) {
 		return nil, notOnRoll
 	}
+	if _, inTx := s.db.Statement.ConnPool.(gorm.TxCommitter); !inTx && s.castStmts != nil {
+		return s.rollEntryPrepared(ctx, contestID, member, notOnRoll)
+	}
 	var row rollEntryRow
 	err := s.db.WithContext(ctx).Model(&rollEntryRow{}).
 		Select("roll_entries.*, members.external_id AS member_external_id").
@@ -416,5 +420,35 @@ func (s *Store) RollEntry(ctx context.Context, contestID int64, member string) (
 		return nil, fmt.Errorf("sqlstore: roll entry: %w", err)
 	}
 	e := row.toDomain()
+	return &e, nil
+}
+
+// rollEntrySQL reads one voter of a contest's roll (rollEntryPrepared).
+const rollEntrySQL = `SELECT r.name, r.kind, r.representative, r.email, r.added_at, r.added_by, r.reason
+FROM roll_entries r JOIN members m ON m.id = r.member_id
+WHERE r.contest_id = %s AND m.external_id = %s`
+
+// rollEntryPrepared is RollEntry outside a transaction, on a statement prepared once per
+// Store: every ballot cast looks its voter up on the roll, and gorm's statement building and
+// an unprepared query cost several times the lookup itself.
+func (s *Store) rollEntryPrepared(ctx context.Context, contestID int64, member string, notOnRoll error) (*elections.RollEntry, error) {
+	st, err := s.castStmts.rollStatement(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: roll entry: %w", err)
+	}
+	var e elections.RollEntry
+	var kind string
+	var addedAt sql.NullTime
+	err = st.QueryRowContext(ctx, contestID, member).Scan(&e.Name, &kind, &e.Representative, &e.Email, &addedAt, &e.AddedBy, &e.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notOnRoll
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: roll entry: %w", err)
+	}
+	e.Member, e.Kind = member, elections.MemberKind(kind)
+	if addedAt.Valid {
+		e.AddedAt = addedAt.Time.UTC()
+	}
 	return &e, nil
 }
