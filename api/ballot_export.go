@@ -36,6 +36,8 @@ import (
 var ballotFormats = []string{"json", "blt", "csv"}
 
 // getContestBallots returns a contest's published ballots, to whom the service shows them.
+// round=N picks the ballots of the election's round number N, as for the report (a contest
+// with a runoff was voted on in two rounds); default the contest's latest closed round.
 func (s *Server) getContestBallots(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -45,11 +47,15 @@ func (s *Server) getContestBallots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	number, err := roundParam(c)
+	if err != nil {
+		return err
+	}
 	actor, err := s.viewer(c)
 	if err != nil {
 		return err
 	}
-	pb, err := s.svc.ContestBallots(c.Request().Context(), actor, id)
+	pb, err := s.svc.ContestBallots(c.Request().Context(), actor, id, number)
 	if err != nil {
 		return err
 	}
@@ -60,16 +66,20 @@ func (s *Server) getContestBallots(c echo.Context) error {
 		write       func(io.Writer, *elections.PublishedBallots) error
 		contentType string
 	)
+	file := fmt.Sprintf("contest-%d-ballots", id)
+	if number > 0 {
+		file = fmt.Sprintf("contest-%d-round-%d-ballots", id, number)
+	}
 	switch format {
 	case "blt":
 		if pb.Kind == elections.BallotPoints || pb.Kind == elections.BallotConfidence {
 			return errorf(elections.EINVALID, "a BLT file holds rankings, not %s ballots: use format json or csv", pb.Kind)
 		}
 		write, contentType = writeBallotsBLT, "text/plain; charset=utf-8"
-		attachment(c, fmt.Sprintf("contest-%d-ballots.blt", id))
+		attachment(c, file+".blt")
 	case "csv":
 		write, contentType = writeBallotsCSV, "text/csv; charset=utf-8"
-		attachment(c, fmt.Sprintf("contest-%d-ballots.csv", id))
+		attachment(c, file+".csv")
 	default:
 		write, contentType = writeBallotsJSON, echo.MIMEApplicationJSON
 	}
@@ -235,15 +245,20 @@ func confidenceWord(v int) string {
 // ballot per line: the counted ones under "ballots", the superseded ones under "superseded".
 func writeBallotsJSON(w io.Writer, pb *elections.PublishedBallots) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
+	// The round is named by its number and whether it was a runoff, besides its id: a contest
+	// with a runoff has two sets of ballots, of different candidates and seats.
 	head := struct {
 		Title      string   `json:"title"`
 		Seats      int      `json:"seats"`
 		Candidates []string `json:"candidates"`
 		ContestID  int64    `json:"contest_id"`
 		RoundID    int64    `json:"round_id"`
+		Round      int      `json:"round"`
+		Runoff     bool     `json:"runoff"`
 		Method     string   `json:"method"`
 		Kind       string   `json:"kind"`
-	}{pb.Title, pb.Seats, append([]string{}, pb.Candidates...), pb.ContestID, pb.RoundID, pb.Method, string(pb.Kind)}
+	}{pb.Title, pb.Seats, append([]string{}, pb.Candidates...), pb.ContestID, pb.RoundID, pb.Round, pb.Runoff, pb.Method,
+		string(pb.Kind)}
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	var hb strings.Builder

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -67,18 +69,74 @@ func toParticipationResponse(p *elections.ParticipationView) participationRespon
 }
 
 // ballotRequest is the body of POST /contests/{id}/ballots: Abstain alone, or the one field of
-// the contest's ballot kind. Fields left out stay nil, so that the service can tell a field of
-// another kind from an absent one.
+// the contest's ballot kind, and optionally the round. Fields left out stay nil, so that the
+// service can tell a field of another kind from an absent one.
 type ballotRequest struct {
-	Abstain bool `json:"abstain"`
+	// RoundID is the round of the ballot form the voter filled in (its round_id); absent:
+	// whatever round is open. A ballot for a round that has closed is refused (409) rather
+	// than cast in a round opened since, whose ballot may differ.
+	RoundID *int64 `json:"round_id"`
+	Abstain bool   `json:"abstain"`
 	// Ranking lists candidate ids best first; an element may be a list of ids ranked equally.
 	Ranking []rankElement `json:"ranking"`
 	// Marks are the candidates marked (approval, plurality).
 	Marks []int64 `json:"marks"`
 	// Points gives points to candidates by id (cumulative). JSON object keys are strings.
-	Points map[string]int `json:"points"`
+	Points keyedValues[int] `json:"points"`
 	// Votes says yes, no or abstain per candidate id (confidence).
-	Votes map[string]string `json:"votes"`
+	Votes keyedValues[string] `json:"votes"`
+}
+
+// keyedValues is a JSON object read as its members in order, every key kept: decoded into a
+// map, an object naming a candidate twice ({"12": 2, "12": 1}) would keep one of the two
+// values, and the voter would not know which counted. A JSON null leaves it nil.
+type keyedValues[V any] []keyedValue[V]
+
+// keyedValue is one member of a JSON object.
+type keyedValue[V any] struct {
+	key   string
+	value V
+}
+
+// UnmarshalJSON reads a JSON object member by member (the decoder has checked that data is
+// valid JSON). Anything but an object is a type error, which the decoder reports with the
+// field's name.
+func (kv *keyedValues[V]) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return &json.UnmarshalTypeError{Value: jsonValueKind(data), Type: reflect.TypeFor[map[string]V]()}
+	}
+	out := make(keyedValues[V], 0, 4)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string) // the key of an object member is a string
+		var v V
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		out = append(out, keyedValue[V]{key: key, value: v})
+	}
+	*kv = out
+	return nil
+}
+
+// jsonValueKind names the kind of the JSON value data, as encoding/json's type errors do.
+func jsonValueKind(data []byte) string {
+	switch data[0] {
+	case '"':
+		return "string"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number"
 }
 
 // rankElement is one element of a ranking: a candidate id, or a list of ids ranked equally.
@@ -106,10 +164,11 @@ func (r *rankElement) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// parseID parses a candidate id: decimal digits only, no sign, no fraction, at most 18 digits
-// (so that it fits an int64).
+// parseID parses a candidate id: decimal digits only, no sign, no fraction, no leading zero,
+// at most 18 digits (so that it fits an int64). An id has one spelling, so that "12" and
+// "012" cannot name one candidate twice as two keys of an object.
 func parseID(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
+	if len(b) == 0 || len(b) > 18 || len(b) > 1 && b[0] == '0' {
 		return 0, false
 	}
 	var n int64
@@ -141,37 +200,50 @@ func parseIDList(data []byte) (rankElement, bool) {
 	return out, true
 }
 
-// toBallotInput maps the request to the service's input. Keys of points and votes must be
-// candidate ids.
+// toBallotInput maps the request to the service's input. round_id, when given, must be a
+// positive id; keys of points and votes must be candidate ids, each candidate given once.
 func (r *ballotRequest) toBallotInput() (elections.BallotInput, error) {
 	in := elections.BallotInput{Abstain: r.Abstain, Marks: r.Marks}
+	if r.RoundID != nil {
+		if *r.RoundID < 1 {
+			return in, errorf(elections.EINVALID, "round_id must be the id of a round (the round_id of the ballot form), not %d", *r.RoundID)
+		}
+		in.RoundID = *r.RoundID
+	}
 	if r.Ranking != nil {
 		in.Ranking = make([][]int64, len(r.Ranking))
 		for i, g := range r.Ranking {
 			in.Ranking[i] = g
 		}
 	}
-	if r.Points != nil {
-		in.Points = make(map[int64]int, len(r.Points))
-		for k, v := range r.Points {
-			id, ok := parseID([]byte(k))
-			if !ok {
-				return in, errorf(elections.EINVALID, "the keys of points must be candidate ids, not %q", k)
-			}
-			in.Points[id] = v
-		}
+	var err error
+	if in.Points, err = byCandidate(r.Points, "points"); err != nil {
+		return in, err
 	}
-	if r.Votes != nil {
-		in.Votes = make(map[int64]string, len(r.Votes))
-		for k, v := range r.Votes {
-			id, ok := parseID([]byte(k))
-			if !ok {
-				return in, errorf(elections.EINVALID, "the keys of votes must be candidate ids, not %q", k)
-			}
-			in.Votes[id] = v
-		}
+	if in.Votes, err = byCandidate(r.Votes, "votes"); err != nil {
+		return in, err
 	}
 	return in, nil
+}
+
+// byCandidate maps the members of the object field to values by candidate id (nil when the
+// field was left out), refusing a key that is not a candidate id and a candidate given twice.
+func byCandidate[V any](kv keyedValues[V], field string) (map[int64]V, error) {
+	if kv == nil {
+		return nil, nil
+	}
+	out := make(map[int64]V, len(kv))
+	for _, m := range kv {
+		id, ok := parseID([]byte(m.key))
+		if !ok {
+			return nil, errorf(elections.EINVALID, "the keys of %s must be candidate ids, not %q", field, m.key)
+		}
+		if _, dup := out[id]; dup {
+			return nil, errorf(elections.EINVALID, "candidate %d is given twice in %s", id, field)
+		}
+		out[id] = m.value
+	}
+	return out, nil
 }
 
 // bindBallot decodes the body of a cast like bind does (415, 413, 400 for malformed JSON, wrong

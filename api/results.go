@@ -251,12 +251,9 @@ func (s *Server) getReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	number, err := queryInt(c, "round")
+	number, err := roundParam(c)
 	if err != nil {
 		return err
-	}
-	if number < 0 || c.QueryParam("round") != "" && number == 0 {
-		return errorf(elections.EINVALID, "query parameter round must be a round number ≥ 1, not %q", c.QueryParam("round"))
 	}
 	actor, err := s.viewer(c)
 	if err != nil {
@@ -292,6 +289,19 @@ func (s *Server) getReport(c echo.Context) error {
 	}
 	attachment(c, file)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// roundParam reads the query parameter round of the report and the ballots: the number of a
+// round of the election, ≥ 1; absent means 0 (the contest's final count, its latest round).
+func roundParam(c echo.Context) (int, error) {
+	number, err := queryInt(c, "round")
+	if err != nil {
+		return 0, err
+	}
+	if number < 0 || c.QueryParam("round") != "" && number == 0 {
+		return 0, errorf(elections.EINVALID, "query parameter round must be a round number ≥ 1, not %q", c.QueryParam("round"))
+	}
+	return number, nil
 }
 
 // noReportReason says why a contest's result has no report.

@@ -345,9 +345,12 @@ func TestVotingRunoff(t *testing.T) {
 			e.cast(b.voter, b.contest, b.body, http.StatusCreated)
 		}
 		e.closeRound(first.ID)
+		// The count, and the runoff after it, come after the end of voting (12 June).
+		e.at("2026-06-14T09:00:00Z")
 		count := fmt.Sprintf("/api/v1/elections/%d/count", e.election)
 		certify := fmt.Sprintf("/api/v1/elections/%d/certify", e.election)
 		open := fmt.Sprintf("/api/v1/elections/%d/rounds", e.election)
+		issue := fmt.Sprintf("/api/v1/elections/%d/access-codes", e.election)
 		var counted resultsWire
 		e.call(request{method: "POST", url: count, token: e.officerToken}, http.StatusOK, &counted)
 		var runoffs []string
@@ -368,18 +371,59 @@ func TestVotingRunoff(t *testing.T) {
 			{name: "the results show the runoff", method: "GET", url: fmt.Sprintf("/api/v1/elections/%d/results", e.election),
 				token: e.auditorToken, wantStatus: http.StatusOK,
 				wantContains: []string{fmt.Sprintf(`"runoff":{"candidates":[%s,%s],"seats":1,"tie":"`, id("ap-1"), id("ap-2"))}},
+			{name: "access codes after the count, before the runoff", method: "POST", url: issue, token: e.officerToken,
+				wantStatus: http.StatusConflict, wantCode: "conflict", wantContains: []string{"only while a runoff round is open"}},
 		})
 		var runoff roundWire
 		e.call(request{method: "POST", url: open, token: e.officerToken,
 			body: fmt.Sprintf(`{"runoff":true,"contests":[%d]}`, approval)}, http.StatusCreated, &runoff)
 		if !runoff.Runoff || runoff.Number != 2 || len(runoff.Contests) != 1 || len(runoff.Contests[0].Candidates) != 2 ||
-			runoff.Contests[0].Seats != 1 {
+			runoff.Contests[0].Seats != 1 || runoff.ClosesAt != "2026-06-21T09:00:00Z" {
 			t.Errorf("runoff round: %+v", runoff)
 		}
-		e.cast("ap-1", "approval", `{"marks":[`+id("ap-1")+`]}`, http.StatusCreated)
-		e.cast("ap-2", "approval", `{"marks":[`+id("ap-2")+`]}`, http.StatusCreated)
-		e.cast("ap-3", "approval", `{"marks":[`+id("ap-1")+`]}`, http.StatusCreated)
+
+		// The runoff's voters get access codes, which last until its close, and vote with
+		// the tokens they redeem them for: member tokens last an hour, so voters of a
+		// runoff need fresh codes.
+		rows := codeRows(t, e.call(request{method: "POST", url: issue, token: e.officerToken,
+			body: `{"members":["ap-1","ap-2","ap-3","ap-4"]}`}, http.StatusOK, nil))
+		codes, _ := codesOf(rows)
+		for _, r := range rows {
+			if r.Code == "" || r.ExpiresAt != "2026-06-21T09:00:00Z" {
+				t.Errorf("runoff code %+v, want one expiring at the runoff's close", r)
+			}
+		}
+		ballots := e.contestURL("approval", "ballots")
+		runoffCast := func(member, body string) {
+			t.Helper()
+			var out castWire
+			e.call(request{method: "POST", url: ballots, token: e.redeemToken(t, codes[member]), body: body}, http.StatusCreated, &out)
+			if out.RoundID != runoff.ID {
+				t.Errorf("%s's ballot went to round %d, want the runoff %d", member, out.RoundID, runoff.ID)
+			}
+		}
+		runoffCast("ap-1", `{"marks":[`+id("ap-1")+`]}`)
+		runoffCast("ap-2", fmt.Sprintf(`{"round_id":%d,"marks":[%s]}`, runoff.ID, id("ap-2")))
+		// A ballot filled in for the first round is not cast in the runoff.
+		e.run(t, []scenario{
+			{name: "a ballot for the closed first round", method: "POST", url: ballots, token: e.member("ap-3"),
+				body: fmt.Sprintf(`{"round_id":%d,"marks":[%s]}`, first.ID, id("ap-1")), wantStatus: http.StatusConflict, wantCode: "conflict",
+				wantContains: []string{"this ballot is for round 1, which is closed; round 2 is open: fetch the ballot form again"}},
+		})
+		runoffCast("ap-3", `{"marks":[`+id("ap-1")+`]}`)
+
+		// Extended, the runoff keeps the unused codes good until its new close.
+		e.at("2026-06-21T08:00:00Z")
+		var extended roundWire
+		e.call(request{method: "POST", url: fmt.Sprintf("/api/v1/rounds/%d/extend", runoff.ID), token: e.officerToken,
+			body: `{"closes_at":"2026-06-22T09:00:00Z","reason":"a holiday"}`}, http.StatusOK, &extended)
+		e.at("2026-06-21T10:00:00Z")
+		e.redeemToken(t, codes["ap-4"])
 		e.closeRound(runoff.ID)
+		e.run(t, []scenario{
+			{name: "access codes once the runoff is closed", method: "POST", url: issue, token: e.officerToken,
+				wantStatus: http.StatusConflict, wantCode: "conflict"},
+		})
 
 		e.call(request{method: "POST", url: count, token: e.officerToken}, http.StatusOK, &counted)
 		var approvalResults []string
@@ -406,6 +450,45 @@ func TestVotingRunoff(t *testing.T) {
 			t.Errorf("the final report is not the runoff's:\nfinal %s\nround 2 %s\nround 1 %s", final, second, firstReport)
 		}
 		e.call(request{method: "GET", url: report + "?round=3", token: e.auditorToken}, http.StatusNotFound, nil)
+
+		// Both rounds' ballots are published, each naming its round.
+		for _, tt := range []struct {
+			query                  string
+			roundID                int64
+			round, counted         int
+			runoff                 bool
+			disposition, candidate string
+		}{
+			{"", runoff.ID, 2, 3, true, "", ""},
+			{"?round=2", runoff.ID, 2, 3, true, "", ""},
+			{"?round=1", first.ID, 1, 2, false, "", ""},
+			{"?round=1&format=csv", first.ID, 1, 2, false, fmt.Sprintf(`attachment; filename="contest-%d-round-1-ballots.csv"`, approval), ""},
+		} {
+			rec := e.call(request{method: "GET", url: ballots + tt.query, token: e.auditorToken}, http.StatusOK, nil)
+			if tt.disposition != "" {
+				if got := rec.Header().Get("Content-Disposition"); got != tt.disposition {
+					t.Errorf("%s: Content-Disposition %q, want %q", tt.query, got, tt.disposition)
+				}
+				continue
+			}
+			var pb struct {
+				RoundID int64 `json:"round_id"`
+				Round   int
+				Runoff  bool
+				Ballots []struct{ Receipt string }
+			}
+			decode(t, rec, &pb)
+			if pb.RoundID != tt.roundID || pb.Round != tt.round || pb.Runoff != tt.runoff || len(pb.Ballots) != tt.counted {
+				t.Errorf("ballots%s: round %d (#%d, runoff %v), %d ballots; want %d (#%d, runoff %v), %d", tt.query,
+					pb.RoundID, pb.Round, pb.Runoff, len(pb.Ballots), tt.roundID, tt.round, tt.runoff, tt.counted)
+			}
+		}
+		e.run(t, []scenario{
+			{name: "the ballots of a round without the contest", method: "GET", url: e.contestURL("ranked", "ballots") + "?round=2",
+				token: e.auditorToken, wantStatus: http.StatusNotFound, wantCode: "not_found"},
+			{name: "the ballots of round 0", method: "GET", url: ballots + "?round=0", token: e.auditorToken,
+				wantStatus: http.StatusBadRequest, wantCode: "invalid"},
+		})
 		e.call(request{method: "POST", url: certify, token: e.officerToken}, http.StatusOK, nil)
 	})
 }

@@ -33,4 +33,9 @@ type AccessCodeStore interface {
 	// UseAccessCode marks code id used at at, only if it is neither used nor revoked, in one
 	// atomic statement; it reports whether this call used it (false: someone else did first).
 	UseAccessCode(ctx context.Context, id int64, at time.Time) (bool, error)
+	// ExtendAccessCodes sets ExpiresAt to to on the codes of an election that are unused,
+	// unrevoked, not expired at now (ExpiresAt after now) and would expire before to
+	// (ExpiresAt before to), and returns how many it changed. Extending a voting round past
+	// the codes' expiry calls it, so that the codes last as long as the voting.
+	ExtendAccessCodes(ctx context.Context, electionID int64, now, to time.Time) (int, error)
 }

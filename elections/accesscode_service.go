@@ -99,7 +99,8 @@ type MemberSession struct {
 // IssueAccessCodes issues one-time codes for an election: for members (external ids), or for
 // every voter on the election's rolls when members is empty. A member's earlier unused codes
 // for the election are revoked. Codes expire at expiresAt (default and at most: the end of
-// voting). Only hashes are stored; the event records the members, never the codes.
+// voting, or the close of an open round of the election when later, see accessCodeWindow).
+// Only hashes are stored; the event records the members, never the codes.
 func (s *Service) IssueAccessCodes(ctx context.Context, actor Actor, electionID int64, members []string, expiresAt time.Time) ([]IssuedCode, error) {
 	if !isReviewer(actor) {
 		return nil, Errorf(EFORBIDDEN, "only an officer can issue access codes")
@@ -109,7 +110,11 @@ func (s *Service) IssueAccessCodes(ctx context.Context, actor Actor, electionID 
 		return nil, err
 	}
 	now := s.clock.Now().UTC()
-	if expiresAt, err = accessCodeExpiry(e, now, expiresAt); err != nil {
+	limit, err := accessCodeWindow(ctx, s.store, e, now)
+	if err != nil {
+		return nil, err
+	}
+	if expiresAt, err = accessCodeExpiry(now, limit, expiresAt); err != nil {
 		return nil, err
 	}
 	voters, err := s.electionVoters(ctx, e)
@@ -140,7 +145,7 @@ func (s *Service) storeAccessCodes(ctx context.Context, actor Actor, electionID 
 		if err := tx.Lock(ctx, LockElections); err != nil {
 			return err
 		}
-		if err := refuseCounted(ctx, tx, electionID, now); err != nil {
+		if err := refuseClosedWindow(ctx, tx, electionID, now, expiresAt); err != nil {
 			return err
 		}
 		holders := make([]string, len(codes))
@@ -160,23 +165,50 @@ func (s *Service) storeAccessCodes(ctx context.Context, actor Actor, electionID 
 	})
 }
 
-// accessCodeExpiry returns when codes issued at now expire: at (default: the end of voting),
-// which must be after now and not after the end of voting.
-func accessCodeExpiry(e *Election, now, at time.Time) (time.Time, error) {
-	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
-		return time.Time{}, electionPhaseConflict(ph, "access codes are issued only until the count")
+// accessCodeWindow returns until when access codes of election e can be issued and used
+// at now: the later of the end of voting (DeadlineEnd(VotingClose)) and the ClosesAt of
+// e's open rounds. A runoff round opens after the count, past the end of voting as a rule,
+// and its voters need codes too, since a member's token lasts an hour; an extended round
+// likewise outlasts the end of voting. ECONFLICT when the election is certified, counted
+// with no round open, or past the end of its voting with no round open.
+func accessCodeWindow(ctx context.Context, st Store, e *Election, now time.Time) (time.Time, error) {
+	ph := e.Phase(now)
+	if ph == PhaseCertified {
+		return time.Time{}, electionPhaseConflict(ph, "no access codes are issued or redeemed")
 	}
-	end := e.DeadlineEnd(e.Schedule.VotingClose)
-	if !end.After(now) {
-		return time.Time{}, Errorf(ECONFLICT, "voting closed at %s; no access codes can be issued", end.Format(instantLayout))
+	rounds, err := st.Rounds(ctx, e.ID)
+	if err != nil {
+		return time.Time{}, err
 	}
+	limit, open := e.DeadlineEnd(e.Schedule.VotingClose), false
+	for _, r := range rounds {
+		// A round past its close takes no ballot, even before the schedule closes it.
+		if r.State == RoundOpen && r.ClosesAt.After(now) {
+			open = true
+			if r.ClosesAt.After(limit) {
+				limit = r.ClosesAt.UTC()
+			}
+		}
+	}
+	switch {
+	case ph == PhaseCounted && !open:
+		return time.Time{}, electionPhaseConflict(ph, "access codes are issued after the count only while a runoff round is open")
+	case !limit.After(now):
+		return time.Time{}, Errorf(ECONFLICT, "voting closed at %s; no access codes can be issued", limit.Format(instantLayout))
+	}
+	return limit, nil
+}
+
+// accessCodeExpiry returns when codes issued at now expire: at (default: limit, the end of
+// the election's access code window), which must be after now and not after limit.
+func accessCodeExpiry(now, limit, at time.Time) (time.Time, error) {
 	var problem string
 	switch at = at.UTC(); {
 	case at.IsZero():
-		return end, nil
-	case at.After(end):
+		return limit, nil
+	case at.After(limit):
 		problem = fmt.Sprintf("expires_at: %s is after the end of voting (%s)",
-			at.Format(time.RFC3339), end.Format(time.RFC3339))
+			at.Format(time.RFC3339), limit.Format(time.RFC3339))
 	case !at.After(now):
 		problem = fmt.Sprintf("expires_at: %s has passed", at.Format(time.RFC3339))
 	default:
@@ -185,14 +217,21 @@ func accessCodeExpiry(e *Election, now, at time.Time) (time.Time, error) {
 	return time.Time{}, &Error{Code: EINVALID, Message: problem, Details: []string{problem}}
 }
 
-// refuseCounted refuses issuing codes for an election counted in the meantime.
-func refuseCounted(ctx context.Context, tx Store, electionID int64, now time.Time) error {
+// refuseClosedWindow refuses, within tx, issuing codes that expire at expiresAt for an
+// election whose access code window has closed or shrunk below expiresAt in the meantime
+// (counted, certified, a round closed).
+func refuseClosedWindow(ctx context.Context, tx Store, electionID int64, now, expiresAt time.Time) error {
 	e, err := tx.ElectionByID(ctx, electionID)
 	if err != nil {
 		return err
 	}
-	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
-		return electionPhaseConflict(ph, "access codes are issued only until the count")
+	limit, err := accessCodeWindow(ctx, tx, e, now)
+	if err != nil {
+		return err
+	}
+	if expiresAt.After(limit) {
+		return Errorf(ECONFLICT, "voting now ends at %s, before the codes' expiry (%s): issue them again",
+			limit.Format(instantLayout), expiresAt.UTC().Format(instantLayout))
 	}
 	return nil
 }
@@ -320,8 +359,13 @@ func (s *Service) RedeemAccessCode(ctx context.Context, code string) (*MemberSes
 	if err != nil {
 		return nil, err
 	}
-	if ph := e.Phase(now); ph == PhaseCounted || ph == PhaseCertified {
-		return nil, badAccessCode()
+	// A code is worth something while its election takes ballots: until the end of voting,
+	// and while a round is open, a runoff after the count included.
+	if _, err := accessCodeWindow(ctx, s.store, e, now); err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil, badAccessCode()
+		}
+		return nil, err
 	}
 	m, err := memberByExternalID(ctx, s.store, c.Member)
 	if err != nil {

@@ -213,7 +213,7 @@ func TestIssueAccessCodesRefusals(t *testing.T) {
 		{name: "voting closed", at: codeEndOfVoting,
 			want: nomError{Code: elections.ECONFLICT, Message: "voting closed at 2026-06-13 00:00 UTC; no access codes can be issued"}},
 		{name: "counted", counted: true,
-			want: nomError{Code: elections.ECONFLICT, Message: "the election is in its counted phase; access codes are issued only until the count"}},
+			want: nomError{Code: elections.ECONFLICT, Message: "the election is in its counted phase; access codes are issued after the count only while a runoff round is open"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -364,11 +364,13 @@ func ballotOrder(secret []byte, contestID int64, member string, n int) []int {
 }
 
 // RoundClosedError is the refusal of a ballot cast in round r once it no longer takes
-// ballots: closed, or past its ClosesAt though the scheduled close has not run yet. The
-// stores' CastBallots return it, so that the message is the same on every engine.
+// ballots: closed, or past its ClosesAt though the scheduled close has not run yet. It names
+// the earlier of ClosedAt and ClosesAt: ballots are refused from ClosesAt on, although the
+// scheduled close, which sets ClosedAt, may run later. The stores' CastBallots return it,
+// so that the message is the same on every engine.
 func RoundClosedError(r *Round) *Error {
 	at := r.ClosesAt
-	if r.State == RoundClosed && !r.ClosedAt.IsZero() {
+	if r.State == RoundClosed && !r.ClosedAt.IsZero() && r.ClosedAt.Before(at) {
 		at = r.ClosedAt
 	}
 	return Errorf(ECONFLICT, "voting in round %d closed at %s", r.Number, at.UTC().Format(instantLayout))

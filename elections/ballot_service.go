@@ -37,6 +37,11 @@ type BallotForm struct {
 // BallotInput is a ballot as a voter casts it; exactly one of the fields is used, by the
 // contest's ballot kind, or Abstain alone.
 type BallotInput struct {
+	// RoundID is the round whose ballot form the voter filled in (BallotForm.RoundID); 0
+	// means the round open when the ballot arrives. A ballot for a round that is no longer
+	// open is refused rather than cast in another round, whose ballot may differ (a runoff
+	// has fewer candidates).
+	RoundID int64
 	// Abstain casts an explicit abstention (no marks).
 	Abstain bool
 	// Ranking lists candidate ids best first; a group of several ids ranks them equally
@@ -329,8 +334,9 @@ func ballotInstructions(rb *RoundBallot) string {
 //
 // This is the hot path. It reads the roll entry and, the first time, the contest, its open
 // round and the election's secret, which are then cached; the round from the cache may
-// have closed since, which the store's check catches: the cast is then tried once more with
-// the round read again, in case another round (a runoff) has opened meanwhile.
+// have closed since, which the store's check catches. A ballot for a given round
+// (in.RoundID) is then refused; one for whatever round is open is tried once more with the
+// round read again, in case another round (a runoff) has opened meanwhile.
 func (s *Service) CastBallot(ctx context.Context, actor Actor, contestID int64, in BallotInput) (*CastResult, error) {
 	res, again, err := s.castBallot(ctx, actor, contestID, in, true)
 	if again {
@@ -340,7 +346,7 @@ func (s *Service) CastBallot(ctx context.Context, actor Actor, contestID int64, 
 }
 
 // castBallot is CastBallot with the cached round when cached is set; again says the cached
-// round was stale and another round of the contest is open.
+// round was stale and another round of the contest is open (only when in.RoundID is 0).
 func (s *Service) castBallot(ctx context.Context, actor Actor, contestID int64, in BallotInput, cached bool) (res *CastResult, again bool, err error) {
 	s.casts.arrive()
 	submitted := false
@@ -357,8 +363,18 @@ func (s *Service) castBallot(ctx context.Context, actor Actor, contestID int64, 
 		return nil, false, err
 	}
 	ob, fromCache, err := s.openBallotOf(ctx, contestID, b, cached)
+	if err == nil && fromCache && in.RoundID != 0 && in.RoundID != ob.round.ID {
+		// The cache may be stale: the voter's round may have opened since it was filled.
+		ob, fromCache, err = s.openBallotOf(ctx, contestID, b, false)
+	}
 	if err != nil {
+		if in.RoundID != 0 && ErrorCode(err) == ECONFLICT {
+			return nil, false, s.wrongRound(ctx, contestID, b, in.RoundID, nil, err)
+		}
 		return nil, false, err
+	}
+	if in.RoundID != 0 && in.RoundID != ob.round.ID {
+		return nil, false, s.wrongRound(ctx, contestID, b, in.RoundID, &ob.round, nil)
 	}
 	if err := s.checkRoll(ctx, contestID, b, actor.Member); err != nil {
 		return nil, false, err
@@ -380,12 +396,44 @@ func (s *Service) castBallot(ctx context.Context, actor Actor, contestID int64, 
 			r, _, ferr := s.openRoundOf(ctx, contestID, b)
 			if ferr != nil || r.ID != ob.round.ID {
 				s.ballots.open.CompareAndDelete(contestID, ob)
+				if ferr == nil && in.RoundID != 0 {
+					// The voter's round has closed and another has opened: the ballot is
+					// not theirs to cast there.
+					return nil, false, s.wrongRound(ctx, contestID, b, in.RoundID, r, nil)
+				}
 				return nil, ferr == nil, bc.Err
 			}
 		}
 		return nil, false, bc.Err
 	}
 	return &CastResult{Receipt: bc.Ballot.Receipt, ContestID: contestID, RoundID: ob.round.ID, Replaced: bc.Replaced}, false, nil
+}
+
+// wrongRound is the refusal of a ballot for round roundID of a contest that is not the open
+// round: open is the contest's open round, nil when none is open, in which case closedErr
+// is why (returned as it is when it says all, e.g. "voting in round 1 closed at …"). A
+// round id that is no round of the contest is EINVALID.
+func (s *Service) wrongRound(ctx context.Context, contestID int64, b *contestBrief, roundID int64, open *Round, closedErr error) error {
+	rounds, _, err := s.store.ContestRounds(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	var mine *Round
+	for i := range rounds {
+		if rounds[i].ID == roundID {
+			mine = &rounds[i]
+		}
+	}
+	switch {
+	case open == nil && (mine == nil || rounds[len(rounds)-1].ID == roundID):
+		return closedErr
+	case mine == nil:
+		return Errorf(EINVALID, "round_id %d is not a round of the %s contest", roundID, b.name)
+	case open == nil:
+		return Errorf(ECONFLICT, "this ballot is for round %d, which is closed; no voting round is open", mine.Number)
+	}
+	return Errorf(ECONFLICT, "this ballot is for round %d, which is closed; round %d is open: fetch the ballot form again",
+		mine.Number, open.Number)
 }
 
 // newCast builds the cast of member's ballot with content in ob's round: a fresh nonce, the
@@ -466,11 +514,14 @@ type PublishedBallot struct {
 	Marks []tally.Mark
 }
 
-// PublishedBallots are the anonymised ballots of a contest's latest closed round, in receipt
+// PublishedBallots are the anonymised ballots of a contest in one closed round, in receipt
 // order.
 type PublishedBallots struct {
-	ContestID  int64
-	RoundID    int64
+	ContestID int64
+	RoundID   int64
+	// Round is the round's number in the election; Runoff says it was a runoff.
+	Round      int
+	Runoff     bool
 	Title      string
 	Method     string
 	Kind       BallotKind
@@ -507,10 +558,12 @@ func (p *PublishedBallots) Election() (*tally.Election, error) {
 	return e, nil
 }
 
-// ContestBallots returns a contest's published ballots: to everyone once the election is
-// certified, to officers and auditors once it is counted (ENOTFOUND before for others,
-// ECONFLICT for officers and auditors).
-func (s *Service) ContestBallots(ctx context.Context, actor Actor, contestID int64) (*PublishedBallots, error) {
+// ContestBallots returns a contest's published ballots in the election's round number round
+// (0: the contest's latest closed round; a contest with a runoff was voted on in two
+// rounds): to everyone once the election is certified, to officers and auditors once it is
+// counted (ENOTFOUND before for others, ECONFLICT for officers and auditors). A round that
+// did not hold the contest is ENOTFOUND; one still open ECONFLICT.
+func (s *Service) ContestBallots(ctx context.Context, actor Actor, contestID int64, round int) (*PublishedBallots, error) {
 	c, err := s.store.ContestByID(ctx, contestID)
 	if err != nil {
 		return nil, err
@@ -530,16 +583,31 @@ func (s *Service) ContestBallots(ctx context.Context, actor Actor, contestID int
 	if err != nil {
 		return nil, err
 	}
-	i := len(rounds) - 1
-	for i >= 0 && rounds[i].State != RoundClosed {
-		i--
+	if len(rbs) != len(rounds) {
+		rounds = nil // as the ballot form does: without its ballots, a round is no vote
 	}
-	if i < 0 || len(rbs) != len(rounds) {
-		return nil, Errorf(ENOTFOUND, "the %s contest had no vote, so it has no ballots", c.Name)
+	i := len(rounds) - 1
+	if round == 0 {
+		for i >= 0 && rounds[i].State != RoundClosed {
+			i--
+		}
+		if i < 0 {
+			return nil, Errorf(ENOTFOUND, "the %s contest had no vote, so it has no ballots", c.Name)
+		}
+	} else {
+		for i >= 0 && rounds[i].Number != round {
+			i--
+		}
+		switch {
+		case i < 0:
+			return nil, Errorf(ENOTFOUND, "the %s contest was not voted on in round %d", c.Name, round)
+		case rounds[i].State != RoundClosed:
+			return nil, Errorf(ECONFLICT, "round %d is open; the ballots of the %s contest in it are shown once it closes", round, c.Name)
+		}
 	}
 	r, rb := &rounds[i], &rbs[i]
 	rb.RoundID = r.ID
-	p := &PublishedBallots{ContestID: c.ID, RoundID: r.ID, Title: e.Title + ": " + c.Name,
+	p := &PublishedBallots{ContestID: c.ID, RoundID: r.ID, Round: r.Number, Runoff: r.Runoff, Title: e.Title + ": " + c.Name,
 		Method: rb.Method, Kind: rb.Kind, Seats: len(c.Seats)}
 	if r.Runoff {
 		p.Seats = rb.Seats // a runoff decides the seats of the tie, not the contest's

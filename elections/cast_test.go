@@ -141,7 +141,7 @@ func (env *btEnv) closeRound(t *testing.T) {
 // published returns the published ballots of a contest as an officer of a counted election.
 func (env *btEnv) published(t *testing.T, contest int64) *elections.PublishedBallots {
 	t.Helper()
-	p, err := env.svc.ContestBallots(context.Background(), nomOfficer, contest)
+	p, err := env.svc.ContestBallots(context.Background(), nomOfficer, contest, 0)
 	if err != nil {
 		t.Fatalf("ContestBallots(%d): %v", contest, err)
 	}
@@ -483,7 +483,7 @@ func TestContestBallotsVisibility(t *testing.T) {
 			case status == "":
 				want = elections.ECONFLICT
 			}
-			p, err := env.svc.ContestBallots(ctx, a.actor, env.ind)
+			p, err := env.svc.ContestBallots(ctx, a.actor, env.ind, 0)
 			if got := elections.ErrorCode(err); got != want {
 				t.Errorf("status %q, %s: error %v, want code %q", status, a.name, err, want)
 			}
@@ -492,7 +492,7 @@ func TestContestBallotsVisibility(t *testing.T) {
 			}
 		}
 	}
-	_, err := env.svc.ContestBallots(ctx, nomOfficer, 999) // no such contest
+	_, err := env.svc.ContestBallots(ctx, nomOfficer, 999, 0) // no such contest
 	checkRefusal(t, err, elections.ENOTFOUND, "")
 }
 

@@ -157,7 +157,9 @@ func randomBytes(n int) ([]byte, error) {
 	return b, nil
 }
 
-// ExtendRound moves an open round's close later (officer); reason is required.
+// ExtendRound moves an open round's close later (officer); reason is required. In the same
+// transaction the election's unused access codes that would expire before the new close are
+// extended to it (round.extended records how many).
 func (s *Service) ExtendRound(ctx context.Context, actor Actor, roundID int64, closesAt time.Time, reason string) (*RoundView, error) {
 	if !isReviewer(actor) {
 		return nil, Errorf(EFORBIDDEN, "only an election officer can extend a voting round")
@@ -197,11 +199,18 @@ func (s *Service) ExtendRound(ctx context.Context, actor Actor, roundID int64, c
 		if err := tx.UpdateRound(ctx, r); err != nil {
 			return err
 		}
+		// The voters' access codes expire at the end of voting, or at the close of the round
+		// they were issued in: those still good would run out before the voting does.
+		codes, err := tx.ExtendAccessCodes(ctx, r.ElectionID, now, closesAt)
+		if err != nil {
+			return err
+		}
 		if out, err = roundViewOf(ctx, tx, r); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, actor, EventRoundExtended, map[string]any{
-			"round": r.ID, "election": r.ElectionID, "number": r.Number, "from": from, "to": closesAt, "reason": reason})
+			"round": r.ID, "election": r.ElectionID, "number": r.Number, "from": from, "to": closesAt, "reason": reason,
+			"codes_extended": codes})
 	})
 	if err != nil {
 		return nil, err

@@ -342,7 +342,7 @@ func TestExtendRound(t *testing.T) {
 		t.Fatalf("events %+v, want one round.extended", events)
 	}
 	want := map[string]any{"round": float64(id), "election": float64(env.election.ID), "number": 1.0,
-		"from": "2026-06-13T00:00:00Z", "to": "2026-06-14T00:00:00Z", "reason": "the mail server was down"}
+		"from": "2026-06-13T00:00:00Z", "to": "2026-06-14T00:00:00Z", "reason": "the mail server was down", "codes_extended": 0.0}
 	if diff := cmp.Diff(want, decodePayload(t, events[0])); diff != "" {
 		t.Errorf("round.extended payload (-want +got):\n%s", diff)
 	}

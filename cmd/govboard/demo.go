@@ -420,8 +420,9 @@ func printDemo(w io.Writer, url string, l *demoLogin) error {
 		return err
 	}
 	if len(l.Rounds) > 0 && l.Rounds[len(l.Rounds)-1].Round.State == elections.RoundOpen {
-		fmt.Fprintf(w, "Vote with the member token: GET %s/api/v1/contests/{id}/ballot shows the ballot, "+
-			"POST %s/api/v1/contests/{id}/ballots {\"ranking\": [ids…]} casts it (contest ids: GET %s/api/v1/elections/%d).\n",
+		fmt.Fprintf(w, "Vote with the member token: GET %s/api/v1/contests/{id}/ballot shows the ballot and how to fill it, "+
+			"POST %s/api/v1/contests/{id}/ballots casts it, e.g. {\"ranking\": [ids…]} or {\"marks\": [ids…]} "+
+			"(the README's \"Casting a ballot\"; contest ids: GET %s/api/v1/elections/%d).\n",
 			url, url, url, l.Election.ID)
 	}
 	return nil

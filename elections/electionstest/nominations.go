@@ -116,6 +116,22 @@ func (s *Store) RevokeAccessCodes(_ context.Context, electionID int64, members [
 	return n, nil
 }
 
+// ExtendAccessCodes sets the expiry of the election's unused, unrevoked codes that expire
+// after now and before to, to to, and returns how many it changed.
+func (s *Store) ExtendAccessCodes(_ context.Context, electionID int64, now, to time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for i := range s.state.nominations.codes {
+		c := &s.state.nominations.codes[i]
+		if c.ElectionID == electionID && c.UsedAt.IsZero() && c.RevokedAt.IsZero() && c.ExpiresAt.After(now) && c.ExpiresAt.Before(to) {
+			c.ExpiresAt = to
+			n++
+		}
+	}
+	return n, nil
+}
+
 // AccessCodeByHash returns the code with that hash.
 func (s *Store) AccessCodeByHash(_ context.Context, hash string) (*elections.AccessCode, error) {
 	s.mu.Lock()

@@ -129,6 +129,20 @@ func (s *Store) RevokeAccessCodes(ctx context.Context, electionID int64, members
 	return int(revoked), nil
 }
 
+// ExtendAccessCodes sets the expiry of the election's codes that are unused, unrevoked, still
+// valid at now and would expire before to, to to, in one UPDATE, and returns how many it changed.
+// Extending a voting round past the codes' expiry calls it, so that they last as long as voting.
+func (s *Store) ExtendAccessCodes(ctx context.Context, electionID int64, now, to time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Model(&accessCodeRow{}).
+		Where("election_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? AND expires_at < ?",
+			electionID, storedTime(now), storedTime(to)).
+		Update("expires_at", storedTime(to))
+	if res.Error != nil {
+		return 0, fmt.Errorf("sqlstore: extend access codes: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
 // AccessCodeByHash returns the code with that hash, with its member's external id, or an
 // ENOTFOUND *elections.Error.
 func (s *Store) AccessCodeByHash(ctx context.Context, hash string) (*elections.AccessCode, error) {

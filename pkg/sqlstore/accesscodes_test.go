@@ -225,6 +225,58 @@ func TestRevokeManyAccessCodes(t *testing.T) {
 	})
 }
 
+// Extending codes moves only the election's unused, unrevoked, unexpired codes that would expire
+// before the new time.
+func TestExtendAccessCodes(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		e := nominationFixture(t, s)
+		next := createElection(t, s, 2027)
+		week := start.Add(7 * 24 * time.Hour)
+		later := accessCode(e.ID, "bob", "later")
+		later.ExpiresAt = week.Add(48 * time.Hour)
+		expired := accessCode(e.ID, "bob", "expired")
+		expired.ExpiresAt = start.Add(time.Hour)
+		codes := []*elections.AccessCode{accessCode(e.ID, "ada", "open"), accessCode(e.ID, "ada", "used"),
+			accessCode(e.ID, "bob", "revoked"), later, expired, accessCode(next.ID, "ada", "elsewhere")}
+		createAccessCodes(t, s, codes...)
+		if ok, err := s.UseAccessCode(ctx, codes[1].ID, start.Add(time.Minute)); err != nil || !ok {
+			t.Fatalf("UseAccessCode = %t, %v", ok, err)
+		}
+		if _, err := s.RevokeAccessCodes(ctx, e.ID, []string{"bob"}, start.Add(time.Minute)); err != nil {
+			t.Fatalf("RevokeAccessCodes: %v", err)
+		}
+		// bob's codes are all revoked now: re-create the two that must stay unrevoked.
+		later2 := accessCode(e.ID, "bob", "later2")
+		later2.ExpiresAt = later.ExpiresAt
+		expired2 := accessCode(e.ID, "bob", "expired2")
+		expired2.ExpiresAt = expired.ExpiresAt
+		createAccessCodes(t, s, later2, expired2)
+
+		now, to := start.Add(2*time.Hour), week.Add(24*time.Hour+time.Nanosecond)
+		n, err := s.ExtendAccessCodes(ctx, e.ID, now, to)
+		if err != nil || n != 1 {
+			t.Fatalf("ExtendAccessCodes = %d, %v; want 1 (only the open code)", n, err)
+		}
+		want := map[string]time.Time{
+			"open": to, "used": week, "revoked": week, "later2": later.ExpiresAt,
+			"expired2": expired.ExpiresAt, "elsewhere": week,
+		}
+		for code, w := range want {
+			got, err := s.AccessCodeByHash(ctx, hashOf(code))
+			if err != nil {
+				t.Fatalf("AccessCodeByHash(%s): %v", code, err)
+			}
+			if w = w.Truncate(time.Microsecond); !got.ExpiresAt.Equal(w) {
+				t.Errorf("code %s expires %v, want %v", code, got.ExpiresAt, w)
+			}
+		}
+		if n, err := s.ExtendAccessCodes(ctx, e.ID, now, to); err != nil || n != 0 {
+			t.Errorf("ExtendAccessCodes again = %d, %v; want 0", n, err)
+		}
+	})
+}
+
 // Election 0 revokes a member's unused codes in every election (a new representative).
 func TestRevokeAccessCodesEverywhere(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
