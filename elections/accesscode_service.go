@@ -159,7 +159,7 @@ func (s *Service) storeAccessCodes(ctx context.Context, actor Actor, electionID 
 		if err := tx.CreateAccessCodes(ctx, codes); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, actor, EventAccessCodesIssued, map[string]any{
+		return record(ctx, tx, now, actor, electionID, EventAccessCodesIssued, map[string]any{
 			"election": electionID, "members": holders, "count": len(codes), "revoked": revoked, "expires_at": expiresAt,
 		})
 	})

@@ -47,7 +47,7 @@ func (s *Service) SetPassword(ctx context.Context, actor Actor, email, password 
 			return err
 		}
 		u.PasswordHash, out = hash, u
-		return record(ctx, tx, s.clock.Now().UTC(), actor, EventAccountPasswordReset,
+		return record(ctx, tx, s.clock.Now().UTC(), actor, 0, EventAccountPasswordReset,
 			map[string]any{"user_id": u.ID, "email": u.Email, "role": u.Role})
 	})
 	if err != nil {

@@ -64,8 +64,15 @@ type Event struct {
 	Actor string
 	// Kind says what changed, e.g. EventAccountCreated.
 	Kind string
+	// Election is the election the change belongs to; 0 for changes outside any election
+	// (board, members, accounts).
+	Election int64
 	// Payload holds the details as JSON; never a password, a code or a voter's choice.
 	Payload json.RawMessage
+	// PrevHash is the Hash of the entry before this one ("" for the first); Hash is this
+	// entry's ChainHash. The store sets both when it appends the entry.
+	PrevHash string
+	Hash     string
 }
 
 // Event kinds recorded so far.
@@ -111,6 +118,8 @@ const (
 type EventFilter struct {
 	// Kind keeps only events of this kind.
 	Kind string
+	// Election keeps only events of this election.
+	Election int64
 	// AfterID keeps only events with a larger ID (the next page starts after the last seen).
 	AfterID int64
 	// Limit is the most events returned; ListEvents clamps it to 1..MaxEventPage.
@@ -119,21 +128,28 @@ type EventFilter struct {
 
 // EventStore keeps the audit trail. Nothing in it is ever updated or deleted.
 type EventStore interface {
-	// AppendEvent records e and sets its ID.
+	// AppendEvent appends e to the audit chain and sets its ID, PrevHash and Hash: at once
+	// outside a transaction, when the transaction commits inside one (the store appends a
+	// transaction's events last, one appender at a time, so that the chain never forks).
 	AppendEvent(ctx context.Context, e *Event) error
-	// AppendEvents records events in order (in batches) and sets their IDs.
+	// AppendEvents appends events in order, as AppendEvent does.
 	AppendEvents(ctx context.Context, es []*Event) error
 	// ListEvents returns the events that f selects, in ID order, at most f.Limit of them.
 	ListEvents(ctx context.Context, f EventFilter) ([]Event, error)
+	// AuditChain calls fn with every event whose ID is above afterID, in ID order, with its
+	// hashes, reading in pages; an error from fn stops it and is returned.
+	AuditChain(ctx context.Context, afterID int64, fn func(e *Event) error) error
+	// AuditHead returns the last entry's link; the zero ChainLink when the log is empty.
+	AuditHead(ctx context.Context) (ChainLink, error)
 }
 
-// newEvent builds an event with its payload encoded as JSON.
-func newEvent(at time.Time, actor Actor, kind string, payload any) (*Event, error) {
+// newEvent builds an event of an election (0 for none) with its payload encoded as JSON.
+func newEvent(at time.Time, actor Actor, election int64, kind string, payload any) (*Event, error) {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return nil, err
 	}
-	return &Event{At: at, Actor: actor.String(), Kind: kind, Payload: b}, nil
+	return &Event{At: at, Actor: actor.String(), Kind: kind, Election: election, Payload: b}, nil
 }
 
 // MaxEventPage is the most events one ListEvents call returns.
@@ -147,14 +163,18 @@ func (s *Service) ListEvents(ctx context.Context, f EventFilter) ([]Event, error
 	if f.AfterID < 0 {
 		return nil, Errorf(EINVALID, "after must not be negative")
 	}
+	if f.Election < 0 {
+		return nil, Errorf(EINVALID, "election must not be negative")
+	}
 	return s.store.ListEvents(ctx, f)
 }
 
 // record appends one event to the audit trail through tx: every change of the board, the roll
 // and the ledger goes through record or recordAll, in the transaction of the change, so that
-// the audit log (a hash chain, later) sees exactly what was committed.
-func record(ctx context.Context, tx Store, at time.Time, actor Actor, kind string, payload any) error {
-	e, err := newEvent(at, actor, kind, payload)
+// the audit chain sees exactly what was committed. election is the election the change
+// belongs to, 0 for the board, members, donations and accounts.
+func record(ctx context.Context, tx Store, at time.Time, actor Actor, election int64, kind string, payload any) error {
+	e, err := newEvent(at, actor, election, kind, payload)
 	if err != nil {
 		return err
 	}
@@ -167,11 +187,12 @@ type pendingEvent struct {
 	Payload any
 }
 
-// recordAll appends many events of one actor and time, in order, in batches.
-func recordAll(ctx context.Context, tx Store, at time.Time, actor Actor, pending []pendingEvent) error {
+// recordAll appends many events of one actor, time and election (0 for none), in order, in
+// batches.
+func recordAll(ctx context.Context, tx Store, at time.Time, actor Actor, election int64, pending []pendingEvent) error {
 	es := make([]*Event, 0, len(pending))
 	for _, p := range pending {
-		e, err := newEvent(at, actor, p.Kind, p.Payload)
+		e, err := newEvent(at, actor, election, p.Kind, p.Payload)
 		if err != nil {
 			return err
 		}
@@ -181,4 +202,31 @@ func recordAll(ctx context.Context, tx Store, at time.Time, actor Actor, pending
 		return nil
 	}
 	return tx.AppendEvents(ctx, es)
+}
+
+// canVerifyAudit reports whether actor may check the audit chain: an officer, auditor or
+// admin account, or the operator at the command line.
+func canVerifyAudit(actor Actor) bool {
+	if actor.Kind == ActorCLI {
+		return true
+	}
+	return actor.Kind == ActorUser && isAccountRole(actor.Role)
+}
+
+// VerifyAuditChain recomputes the hash of every audit entry, in order, and checks each link to
+// the entry before it (officers, auditors and admins). The report's Broken is the first entry
+// where the chain does not hold: an entry changed, removed or inserted after it was appended.
+func (s *Service) VerifyAuditChain(ctx context.Context, actor Actor) (*ChainReport, error) {
+	if !canVerifyAudit(actor) {
+		return nil, Errorf(EFORBIDDEN, "only officers, auditors and admins can verify the audit log")
+	}
+	var c ChainChecker
+	err := s.store.AuditChain(ctx, 0, func(e *Event) error {
+		c.Add(e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.Report(), nil
 }

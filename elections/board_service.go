@@ -68,7 +68,7 @@ func (s *Service) RecordTerm(ctx context.Context, actor Actor, in TermInput) (*T
 			return err
 		}
 		out = &t
-		return record(ctx, tx, now, actor, EventTermRecorded, map[string]any{
+		return record(ctx, tx, now, actor, 0, EventTermRecorded, map[string]any{
 			"seat": t.Seat, "holder": t.Holder, "member": t.MemberExternalID, "representative": in.Representative,
 			"start": t.Start, "end": t.End, "source": t.Source, "election_year": t.ElectionYear, "note": t.Note,
 		})
@@ -242,7 +242,7 @@ func (s *Service) VacateSeat(ctx context.Context, actor Actor, seat string, on D
 			return err
 		}
 		out = t
-		return record(ctx, tx, s.clock.Now().UTC(), actor, EventSeatVacated, map[string]any{
+		return record(ctx, tx, s.clock.Now().UTC(), actor, 0, EventSeatVacated, map[string]any{
 			"seat": seat, "holder": t.Holder, "member": t.MemberExternalID, "start": t.Start, "end": t.End,
 			"on": on, "reason": reason, "note": note,
 		})
@@ -317,7 +317,7 @@ func (s *Service) ReplaceSeatRepresentative(ctx context.Context, actor Actor, se
 		}
 		t.Representatives = append(t.Representatives, r)
 		out = t
-		return record(ctx, tx, s.clock.Now().UTC(), actor, EventSeatRepresentativeReplaced, map[string]any{
+		return record(ctx, tx, s.clock.Now().UTC(), actor, 0, EventSeatRepresentativeReplaced, map[string]any{
 			"seat": seat, "holder": t.Holder, "member": t.MemberExternalID, "since": since,
 			"from": last.Name, "to": name,
 		})

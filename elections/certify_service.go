@@ -54,7 +54,7 @@ func (s *Service) CertifyElection(ctx context.Context, actor Actor, electionID i
 			return err
 		}
 		events = append(events, pendingEvent{EventElectionCertified, certifiedPayload(e, out, vacant)})
-		return recordAll(ctx, tx, now, actor, events)
+		return recordAll(ctx, tx, now, actor, e.ID, events)
 	})
 	if err != nil {
 		return nil, err

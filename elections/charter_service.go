@@ -62,7 +62,7 @@ func (s *Service) ApplyCharter(ctx context.Context, actor Actor, c *Charter) (_ 
 			return err
 		}
 		out, changed = nc, true
-		return record(ctx, tx, now, actor, EventCharterApplied, charterAppliedPayload(nc))
+		return record(ctx, tx, now, actor, 0, EventCharterApplied, charterAppliedPayload(nc))
 	})
 	if err != nil {
 		return nil, false, err

@@ -156,7 +156,7 @@ func (s *Service) UpdateContest(ctx context.Context, actor Actor, contestID int6
 			if err := tx.UpdateContest(ctx, next); err != nil {
 				return err
 			}
-			err := record(ctx, tx, now, actor, EventContestChanged, map[string]any{
+			err := record(ctx, tx, now, actor, next.ElectionID, EventContestChanged, map[string]any{
 				"contest": next.ID, "changes": changes, "reason": p.Reason})
 			if err != nil {
 				return err

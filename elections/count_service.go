@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -71,7 +72,7 @@ func (s *Service) CountElection(ctx context.Context, actor Actor, electionID int
 		if err := tx.UpdateElection(ctx, e); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, EventElectionCounted, countedPayload(e, finals)); err != nil {
+		if err := record(ctx, tx, now, actor, e.ID, EventElectionCounted, countedPayload(e, finals)); err != nil {
 			return err
 		}
 		out, err = tx.Results(ctx, e.ID)
@@ -116,6 +117,9 @@ type counter struct {
 	// held counts the seats won by each affiliation in the contests counted so far: an
 	// affiliation cap of scope board counts them against the later contests.
 	held map[string]int
+	// options are the inputs of each count besides the ballots, by contest and round id,
+	// for the results bundle (ElectionBundle).
+	options map[[2]int64]CountOptions
 }
 
 // newCounter returns the counter of election e at now, within tx.
@@ -128,7 +132,8 @@ func newCounter(ctx context.Context, tx Store, e *Election, now time.Time) (*cou
 	if err != nil {
 		return nil, err
 	}
-	return &counter{tx: tx, e: e, ch: ch, ns: ns, now: now, held: map[string]int{}}, nil
+	return &counter{tx: tx, e: e, ch: ch, ns: ns, now: now, held: map[string]int{},
+		options: map[[2]int64]CountOptions{}}, nil
 }
 
 // place is a seat of a contest in the order the winners take them, and its winner (nil while
@@ -282,7 +287,24 @@ func (k *counter) count(c *Contest, r *Round, rb *RoundBallot, te *tally.Electio
 	if err != nil {
 		return nil, fmt.Errorf("counting the %s contest, round %d: %w", c.Name, r.Number, err)
 	}
+	k.options[[2]int64{c.ID, r.ID}] = countOptions(rb.Method, te, opts)
 	return result, nil
+}
+
+// countOptions describes a count of te with opts, so that anyone can run it again.
+func countOptions(method string, te *tally.Election, opts tally.Options) CountOptions {
+	o := CountOptions{Method: method, Seats: te.Seats, Seed: hex.EncodeToString(opts.Seed), Points: opts.Points,
+		TermLabels: opts.TermLabels, AffiliationCap: opts.AffiliationCap}
+	if o.AffiliationCap > 0 {
+		o.AffiliationHeld = maps.Clone(opts.AffiliationHeld)
+		o.Affiliations = map[string]string{}
+		for _, c := range te.Candidates {
+			if c.Affiliation != "" {
+				o.Affiliations[c.Name] = c.Affiliation
+			}
+		}
+	}
+	return o
 }
 
 // finish completes res from the count result of round r: the runoff the charter asks for,

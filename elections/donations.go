@@ -225,7 +225,7 @@ func (p *donationPlan) write(ctx context.Context, tx Store, actor Actor) error {
 			return err
 		}
 	}
-	return recordAll(ctx, tx, p.now, actor, p.events)
+	return recordAll(ctx, tx, p.now, actor, 0, p.events)
 }
 
 // ImportDonations creates and corrects donations from rows, all or nothing, like

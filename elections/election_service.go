@@ -54,7 +54,7 @@ func (s *Service) CreateElection(ctx context.Context, actor Actor, in ElectionIn
 		if err := tx.CreateElection(ctx, e); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, actor, EventElectionCreated, electionCreatedPayload(e))
+		return record(ctx, tx, now, actor, e.ID, EventElectionCreated, electionCreatedPayload(e))
 	})
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (s *Service) UpdateSchedule(ctx context.Context, actor Actor, electionID in
 		if err := tx.UpdateElection(ctx, &next); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, actor, EventScheduleChanged, map[string]any{"election": next.ID, "changes": changes})
+		return record(ctx, tx, now, actor, next.ID, EventScheduleChanged, map[string]any{"election": next.ID, "changes": changes})
 	})
 	if err != nil {
 		return nil, err

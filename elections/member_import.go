@@ -325,7 +325,7 @@ func (p *memberPlan) write(ctx context.Context, tx Store, actor Actor) error {
 	if _, err := tx.RevokeAccessCodes(ctx, 0, leaving, p.now); err != nil {
 		return err
 	}
-	return recordAll(ctx, tx, p.now, actor, p.events)
+	return recordAll(ctx, tx, p.now, actor, 0, p.events)
 }
 
 // ImportMembers creates and updates members from rows, all or nothing: when any row is bad,

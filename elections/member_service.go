@@ -239,7 +239,7 @@ func (s *Service) ReplaceRepresentative(ctx context.Context, actor Actor, extern
 			return err
 		}
 		ev := representativeEvent(m, rep)
-		if err := record(ctx, tx, now, actor, ev.Kind, ev.Payload); err != nil {
+		if err := record(ctx, tx, now, actor, 0, ev.Kind, ev.Payload); err != nil {
 			return err
 		}
 		out, err = memberByExternalID(ctx, tx, m.ExternalID)

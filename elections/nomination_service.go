@@ -62,7 +62,7 @@ func (s *Service) Nominate(ctx context.Context, actor Actor, electionID int64, i
 			return err
 		}
 		out = n
-		return record(ctx, tx, now, actor, EventNominationCreated, map[string]any{
+		return record(ctx, tx, now, actor, n.ElectionID, EventNominationCreated, map[string]any{
 			"nomination": n.ID, "contest": n.ContestID, "constituency": n.Constituency,
 			"nominee": n.Nominee, "nominated_by": n.NominatedBy, "status": n.Status,
 		})
@@ -253,7 +253,7 @@ func (s *Service) changeNomination(ctx context.Context, actor Actor, id int64, c
 			return err
 		}
 		out = n
-		return recordAll(ctx, tx, now, actor, events)
+		return recordAll(ctx, tx, now, actor, n.ElectionID, events)
 	})
 	if err != nil {
 		return nil, err

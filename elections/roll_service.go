@@ -141,7 +141,7 @@ func (s *Service) FreezeRoll(ctx context.Context, tx Store, actor Actor, contest
 	if err := tx.UpdateContest(ctx, c); err != nil {
 		return nil, err
 	}
-	err = record(ctx, tx, now, actor, EventRollFrozen, map[string]any{
+	err = record(ctx, tx, now, actor, c.ElectionID, EventRollFrozen, map[string]any{
 		"contest": c.ID, "fingerprint": c.RollFingerprint, "size": c.RollSize})
 	if err != nil {
 		return nil, err
@@ -184,7 +184,7 @@ func (s *Service) AddToRoll(ctx context.Context, actor Actor, contestID int64, m
 		if out, err = storedRollEntry(ctx, tx, c.ID, m.ExternalID); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, actor, EventRollEntryAdded, map[string]any{
+		return record(ctx, tx, now, actor, c.ElectionID, EventRollEntryAdded, map[string]any{
 			"contest": c.ID, "member": m.ExternalID, "reason": reason})
 	})
 	if err != nil {

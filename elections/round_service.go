@@ -130,9 +130,9 @@ func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Ele
 	for i := range ballots {
 		ballots[i].RoundID = r.ID
 	}
-	err = record(ctx, tx, now, actor, EventRoundOpened, map[string]any{
+	err = record(ctx, tx, now, actor, e.ID, EventRoundOpened, map[string]any{
 		"round": r.ID, "election": e.ID, "number": r.Number, "runoff": r.Runoff, "contests": ids,
-		"closes_at": r.ClosesAt, "seed_commitment": r.SeedCommitment, "rolls": rolls})
+		"closes_at": r.ClosesAt, "seed_commitment": r.SeedCommitment, "seed_sha256": r.SeedCommitment, "rolls": rolls})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (s *Service) ExtendRound(ctx context.Context, actor Actor, roundID int64, c
 		if out, err = roundViewOf(ctx, tx, r); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, actor, EventRoundExtended, map[string]any{
+		return record(ctx, tx, now, actor, r.ElectionID, EventRoundExtended, map[string]any{
 			"round": r.ID, "election": r.ElectionID, "number": r.Number, "from": from, "to": closesAt, "reason": reason,
 			"codes_extended": codes})
 	})
@@ -278,7 +278,7 @@ func closeRound(ctx context.Context, tx Store, actor Actor, r *Round, by string,
 		}
 		voted = append(voted, map[string]any{"contest": c, "voters": n})
 	}
-	return record(ctx, tx, now, actor, EventRoundClosed, map[string]any{
+	return record(ctx, tx, now, actor, r.ElectionID, EventRoundClosed, map[string]any{
 		"round": r.ID, "election": r.ElectionID, "number": r.Number, "closed_by": by,
 		"seed": hex.EncodeToString(r.Seed), "seed_commitment": r.SeedCommitment, "ballots": voted})
 }

@@ -106,7 +106,7 @@ func TestOpenRound(t *testing.T) {
 	}
 	wantPayload := map[string]any{"round": float64(v.Round.ID), "election": float64(env.election.ID), "number": 1.0,
 		"runoff": false, "contests": []any{float64(ind), float64(gold)}, "closes_at": "2026-06-13T00:00:00Z",
-		"seed_commitment": stored.SeedCommitment, "rolls": rolls}
+		"seed_commitment": stored.SeedCommitment, "seed_sha256": stored.SeedCommitment, "rolls": rolls}
 	if diff := cmp.Diff(wantPayload, decodePayload(t, events[2])); diff != "" || events[2].Actor != vrOfficer.String() {
 		t.Errorf("round.opened by %s, payload (-want +got):\n%s", events[2].Actor, diff)
 	}

@@ -89,7 +89,7 @@ func (s *Service) AddUser(ctx context.Context, actor Actor, email string, role R
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		ev, err := newEvent(now, actor, EventAccountCreated,
+		ev, err := newEvent(now, actor, 0, EventAccountCreated,
 			map[string]any{"user_id": u.ID, "email": u.Email, "role": u.Role})
 		if err != nil {
 			return err

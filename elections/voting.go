@@ -139,6 +139,9 @@ type BallotCast struct {
 	Err error
 	// Replaced is true when the ballot superseded an earlier ballot of the same voter.
 	Replaced bool
+	// Election is the election of the ballot's round, set for each stored ballot: its
+	// ballots.accepted audit entry is the election's (BallotsAcceptedEvents).
+	Election int64
 }
 
 // ContestResult is the count of one contest (CountElection), kept until certification.

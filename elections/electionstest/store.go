@@ -139,16 +139,26 @@ func (s *Store) SetPasswordHash(_ context.Context, id int64, hash string) error 
 	return elections.Errorf(elections.ENOTFOUND, "no such account")
 }
 
-// AppendEvent records e with the next ID.
+// AppendEvent appends e to the audit chain: it sets its ID, PrevHash and Hash.
 func (s *Store) AppendEvent(_ context.Context, e *elections.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e.ID = int64(len(s.state.events) + 1)
-	s.state.events = append(s.state.events, *e)
+	s.appendEventLocked(e)
 	return nil
 }
 
-// AppendEvents records es in order with the next IDs.
+// appendEventLocked appends e to the chain; s.mu is held.
+func (s *Store) appendEventLocked(e *elections.Event) {
+	e.ID, e.PrevHash = 1, ""
+	if n := len(s.state.events); n > 0 {
+		last := s.state.events[n-1]
+		e.ID, e.PrevHash = last.ID+1, last.Hash
+	}
+	e.Hash = elections.ChainHash(e)
+	s.state.events = append(s.state.events, *e)
+}
+
+// AppendEvents appends es in order to the audit chain.
 func (s *Store) AppendEvents(ctx context.Context, es []*elections.Event) error {
 	for _, e := range es {
 		if err := s.AppendEvent(ctx, e); err != nil {
@@ -156,6 +166,45 @@ func (s *Store) AppendEvents(ctx context.Context, es []*elections.Event) error {
 		}
 	}
 	return nil
+}
+
+// AuditChain calls fn with every event after afterID, in ID order.
+func (s *Store) AuditChain(_ context.Context, afterID int64, fn func(e *elections.Event) error) error {
+	s.mu.Lock()
+	events := slices.Clone(s.state.events)
+	s.mu.Unlock()
+	for _, e := range events {
+		if e.ID <= afterID {
+			continue
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditHead returns the last event's link, the zero ChainLink when there is none.
+func (s *Store) AuditHead(context.Context) (elections.ChainLink, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.state.events); n > 0 {
+		e := s.state.events[n-1]
+		return elections.ChainLink{ID: e.ID, PrevHash: e.PrevHash, Hash: e.Hash}, nil
+	}
+	return elections.ChainLink{}, nil
+}
+
+// TamperEvent replaces the payload of the stored event id, as someone with access to the
+// database could, for tests of the chain's verification.
+func (s *Store) TamperEvent(id int64, payload string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.state.events {
+		if s.state.events[i].ID == id {
+			s.state.events[i].Payload = []byte(payload)
+		}
+	}
 }
 
 // Lock does nothing: the in-memory store runs one transaction at a time.
@@ -167,7 +216,8 @@ func (s *Store) ListEvents(_ context.Context, f elections.EventFilter) ([]electi
 	defer s.mu.Unlock()
 	var out []elections.Event
 	for _, e := range s.state.events {
-		if e.ID > f.AfterID && (f.Kind == "" || e.Kind == f.Kind) && len(out) < f.Limit {
+		if e.ID > f.AfterID && (f.Kind == "" || e.Kind == f.Kind) && (f.Election == 0 || e.Election == f.Election) &&
+			len(out) < f.Limit {
 			out = append(out, e)
 		}
 	}

@@ -261,10 +261,12 @@ func (s *Store) CastBallots(_ context.Context, now time.Time, casts []*elections
 		receipts[c.Ballot.Receipt] = true
 	}
 	for _, c := range casts {
-		c.Err, c.Replaced = s.castBallot(now, c), false
+		c.Err, c.Replaced, c.Election = s.castBallot(now, c), false, 0
 		if c.Err != nil {
 			continue
 		}
+		r, _ := s.round(c.Ballot.RoundID)
+		c.Election = r.ElectionID
 		b := c.Ballot
 		b.Superseded = false
 		b.VoterKey = slices.Clone(c.Ballot.VoterKey)
@@ -284,6 +286,9 @@ func (s *Store) CastBallots(_ context.Context, now time.Time, casts []*elections
 			st.participation = make(map[participationKey]bool)
 		}
 		st.participation[participationKey{b.RoundID, b.ContestID, c.Member}] = true
+	}
+	for _, e := range elections.BallotsAcceptedEvents(now, casts) {
+		s.appendEventLocked(e)
 	}
 	return nil
 }

@@ -55,7 +55,7 @@ var (
 // voter's participation row is locked FOR UPDATE before their earlier ballot is superseded,
 // so that two replicas casting for the same voter take turns.
 func castSQL(dialect string) [numCastStatements]string {
-	round := "SELECT number, state, closes_at, closed_at FROM rounds WHERE id = ?"
+	round := "SELECT number, state, closes_at, closed_at, election_id FROM rounds WHERE id = ?"
 	lockVoter := "SELECT 1 FROM participation WHERE contest_id = ? AND round_id = ? AND member = ?"
 	if dialect == DriverPostgres {
 		round += " FOR SHARE"
@@ -232,12 +232,16 @@ func (c *castConn) queryRow(i int, args ...any) *sql.Row {
 // Those checks are made here so that one bad cast never fails the others. Whether the contest
 // allows revoting is the round's stored setting (cast.Revoting is not consulted).
 //
+// The ballots stored are recorded in the audit chain in the same transaction: one
+// ballots.accepted entry per election (elections.BallotsAcceptedEvents), each cast's Election
+// set to its round's.
+//
 // CastBallots is meant to be called on the Store that Open returned, outside Tx: it then runs
 // its own transaction with prepared statements. Inside a Tx function it works too, within a
 // savepoint of the caller's transaction, unprepared.
 func (s *Store) CastBallots(ctx context.Context, now time.Time, casts []*elections.BallotCast) error {
 	for _, c := range casts {
-		c.Err, c.Replaced = nil, false
+		c.Err, c.Replaced, c.Election = nil, false, 0
 	}
 	if len(casts) == 0 {
 		return nil
@@ -247,12 +251,15 @@ func (s *Store) CastBallots(ctx context.Context, now time.Time, casts []*electio
 		err = s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 			return s.castBatch(&castConn{ctx: ctx, texts: s.castTexts(), pool: gtx.Statement.ConnPool}, now, casts)
 		})
+		if err == nil && s.txEffects != nil {
+			s.txEffects.events = append(s.txEffects.events, elections.BallotsAcceptedEvents(now, casts)...)
+		}
 	} else {
 		err = s.castInOwnTx(ctx, now, casts)
 	}
 	if err != nil {
 		for _, c := range casts {
-			c.Err, c.Replaced = nil, false
+			c.Err, c.Replaced, c.Election = nil, false, 0
 		}
 		return fmt.Errorf("sqlstore: cast ballots: %w", err)
 	}
@@ -295,11 +302,16 @@ func (s *Store) castInOwnTx(ctx context.Context, now time.Time, casts []*electio
 	if err := s.castBatch(c, now, casts); err != nil {
 		return err
 	}
+	// The batch's audit entry, last: it takes the chain's lock (see events.go).
+	if err := appendChain(ctx, tx, s.dialect, elections.BallotsAcceptedEvents(now, casts)); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
 // castRoundInfo is what a batch reads of a round, once.
 type castRoundInfo struct {
+	election int64
 	number   int
 	open     bool
 	closesAt time.Time
@@ -379,6 +391,7 @@ func (s *Store) castBatch(c *castConn, now time.Time, casts []*elections.BallotC
 			continue
 		}
 		voted[v] = true
+		bc.Election = rounds[b.RoundID].election
 		if _, err := c.exec(castInsert, b.RoundID, b.ContestID, key, hexBytes(b.Receipt), hexBytes(b.Nonce), b.Content); err != nil {
 			return err
 		}
@@ -401,7 +414,7 @@ func readCastRounds(c *castConn, casts []*elections.BallotCast) (map[int64]*cast
 		var r castRoundInfo
 		var state string
 		var closedAt sql.NullTime
-		err := c.queryRow(castRound, id).Scan(&r.number, &state, &r.closesAt, &closedAt)
+		err := c.queryRow(castRound, id).Scan(&r.number, &state, &r.closesAt, &closedAt, &r.election)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}

@@ -31,6 +31,7 @@ func TestAppendAndListEvents(t *testing.T) {
 			all = append(all, elections.Event{ID: int64(i + 1), At: start.Add(time.Duration(i) * time.Minute).Truncate(time.Microsecond),
 				Actor: "cli", Kind: kinds[i], Payload: json.RawMessage(payloads[i])})
 		}
+		chainEvents(all, "")
 		tests := []struct {
 			name   string
 			filter elections.EventFilter

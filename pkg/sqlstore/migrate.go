@@ -118,8 +118,9 @@ func loadMigrations(fsys fs.FS, dialect string) ([]migration, error) {
 // with its row in the history table, and returns those it applied. When a migration fails, its
 // transaction is rolled back, the error is returned and so are the migrations applied before it.
 // On PostgreSQL concurrent migrators wait for each other; on SQLite the write lock taken when
-// the transaction begins does the same. Migrate logs nothing itself: the caller reports what
-// was applied.
+// the transaction begins does the same. Once the schema is current, Migrate seals the audit
+// entries recorded before the log was a hash chain (sealLegacyEvents), in one more
+// transaction. Migrate logs nothing itself: the caller reports what was applied.
 func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	known, err := loadMigrations(s.migrations, s.dialect)
 	if err != nil {
@@ -132,7 +133,7 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 			return applied, err
 		}
 		if m == nil {
-			return applied, nil
+			return applied, s.sealLegacyEvents(ctx)
 		}
 		applied = append(applied, *m)
 	}

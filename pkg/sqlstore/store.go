@@ -96,6 +96,9 @@ type Store struct {
 type txEffects struct {
 	// truncateWAL is set by ClearVoterKeys on SQLite: the write-ahead log is to be emptied.
 	truncateWAL bool
+	// events are the audit events appended in the transaction so far, to be appended to the
+	// chain at its end (see events.go).
+	events []*elections.Event
 }
 
 var _ elections.Store = (*Store)(nil)
@@ -204,9 +207,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: all of fn's changes are committed, or none when fn returns an
 // error (or panics). The Store passed to fn works inside the transaction; a Tx within fn uses
 // a savepoint. On SQLite the transaction takes the write lock when it begins, after the
-// process's earlier transactions (see writeGate). Once the outermost transaction has
-// committed, and before Tx returns, Tx does what fn's work asked for then (see txEffects):
-// on SQLite, after ClearVoterKeys, it empties the write-ahead log.
+// process's earlier transactions (see writeGate). The audit events fn appends are appended to
+// the chain when fn has returned, as the last statements of the outermost transaction (see
+// events.go). Once the outermost transaction has committed, and before Tx returns, Tx does
+// what fn's work asked for then (see txEffects): on SQLite, after ClearVoterKeys, it empties
+// the write-ahead log.
 func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error {
 	defer s.enterWriteGate(ctx)()
 	effects := s.txEffects
@@ -218,8 +223,21 @@ func (s *Store) Tx(ctx context.Context, fn func(tx elections.Store) error) error
 		inTx := *s
 		inTx.db = gtx
 		inTx.txEffects = effects
-		return fn(&inTx)
+		mark := len(effects.events)
+		if err := fn(&inTx); err != nil {
+			// The savepoint (or the transaction) is rolled back: so are its events.
+			clear(effects.events[mark:])
+			effects.events = effects.events[:mark]
+			return err
+		}
+		if !outermost {
+			return nil
+		}
+		return appendChain(ctx, gtx.Statement.ConnPool, s.dialect, effects.events)
 	})
+	if err != nil && outermost {
+		clearChainFields(effects.events)
+	}
 	if err == nil && outermost && effects.truncateWAL {
 		s.truncateWAL(ctx)
 	}

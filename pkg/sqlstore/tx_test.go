@@ -30,6 +30,7 @@ func TestAppendEvents(t *testing.T) {
 			es[i] = &elections.Event{ID: 9, At: start, Actor: "cli", Kind: fmt.Sprintf("test.%d", i%3), Payload: payload}
 			want[i] = elections.Event{ID: int64(i + 1), At: stored, Actor: "cli", Kind: es[i].Kind, Payload: payload}
 		}
+		chainEvents(want, "")
 		err := s.Tx(ctx, func(tx elections.Store) error { return tx.AppendEvents(ctx, es) })
 		if err != nil {
 			t.Fatalf("AppendEvents: %v", err)

@@ -1,0 +1,219 @@
+package elections_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/govboard/govboard/elections"
+	"github.com/govboard/govboard/elections/electionstest"
+)
+
+// TestChainHash checks ChainHash against its definition, written out by hand.
+func TestChainHash(t *testing.T) {
+	e := &elections.Event{
+		ID:       12,
+		At:       time.Date(2026, 6, 1, 10, 30, 5, 123456789, time.FixedZone("CEST", 2*3600)),
+		Actor:    "user:3",
+		Kind:     "round.opened",
+		Election: 4,
+		PrevHash: "ab01",
+		Payload:  json.RawMessage(`{"é":1}`),
+	}
+	input := "govboard-audit-v1\n" +
+		"2:12\n" +
+		"27:2026-06-01T08:30:05.123456Z\n" +
+		"6:user:3\n" +
+		"12:round.opened\n" +
+		"1:4\n" +
+		"4:ab01\n" +
+		"8:{\"é\":1}\n" // é is two bytes
+	sum := sha256.Sum256([]byte(input))
+	if got, want := elections.ChainHash(e), hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("ChainHash = %s, want %s", got, want)
+	}
+	// Every field counts, and the length prefixes keep fields apart.
+	base := elections.ChainHash(e)
+	for name, change := range map[string]func(e *elections.Event){
+		"id":        func(e *elections.Event) { e.ID++ },
+		"time":      func(e *elections.Event) { e.At = e.At.Add(time.Microsecond) },
+		"actor":     func(e *elections.Event) { e.Actor = "user:4" },
+		"kind":      func(e *elections.Event) { e.Kind = "round.closed" },
+		"election":  func(e *elections.Event) { e.Election = 0 },
+		"prev_hash": func(e *elections.Event) { e.PrevHash = "ab02" },
+		"payload":   func(e *elections.Event) { e.Payload = json.RawMessage(`{"é":2}`) },
+		"shift":     func(e *elections.Event) { e.Actor, e.Kind = "user:3r", "ound.opened" },
+	} {
+		c := *e
+		change(&c)
+		if elections.ChainHash(&c) == base {
+			t.Errorf("changing the %s leaves the hash unchanged", name)
+		}
+	}
+	// Below a microsecond nothing is kept, as in the stores.
+	c := *e
+	c.At = time.Date(2026, 6, 1, 8, 30, 5, 123456000, time.UTC)
+	if elections.ChainHash(&c) != base {
+		t.Error("ChainHash depends on the time below the microsecond")
+	}
+}
+
+// chain returns n chained events.
+func chain(n int) []elections.Event {
+	es := make([]elections.Event, n)
+	prev := ""
+	for i := range es {
+		es[i] = elections.Event{ID: int64(i + 1), At: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC), Actor: "cli", Kind: "test",
+			Payload: json.RawMessage(`{}`), PrevHash: prev}
+		es[i].Hash = elections.ChainHash(&es[i])
+		prev = es[i].Hash
+	}
+	return es
+}
+
+func TestChainChecker(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(es []elections.Event) []elections.Event
+		broken int64 // 0: holds
+	}{
+		{"holds", func(es []elections.Event) []elections.Event { return es }, 0},
+		{"payload edited", func(es []elections.Event) []elections.Event { es[2].Payload = json.RawMessage(`{"x":1}`); return es }, 3},
+		{"entry removed", func(es []elections.Event) []elections.Event { return append(es[:1], es[2:]...) }, 3},
+		{"first entry removed", func(es []elections.Event) []elections.Event { return es[1:] }, 2},
+		{"entries swapped", func(es []elections.Event) []elections.Event { es[1], es[2] = es[2], es[1]; return es }, 3},
+		{"entry rehashed", func(es []elections.Event) []elections.Event {
+			es[1].Actor = "user:9"
+			es[1].Hash = elections.ChainHash(&es[1])
+			return es
+		}, 3},
+		{"id repeated", func(es []elections.Event) []elections.Event {
+			es[3].ID = 3
+			es[3].Hash = elections.ChainHash(&es[3])
+			return es
+		}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es := tt.change(chain(5))
+			var c elections.ChainChecker
+			for i := range es {
+				c.Add(&es[i])
+			}
+			r := c.Report()
+			if r.Entries != len(es) || r.Head.Hash != es[len(es)-1].Hash {
+				t.Errorf("report %+v, want %d entries and the last one's hash", r, len(es))
+			}
+			switch {
+			case tt.broken == 0 && r.Broken != nil:
+				t.Errorf("broken at %+v, want the chain to hold", *r.Broken)
+			case tt.broken != 0 && (r.Broken == nil || r.Broken.ID != tt.broken):
+				t.Errorf("broken at %+v, want entry %d", r.Broken, tt.broken)
+			}
+		})
+	}
+	// A checker can start from a known link.
+	es := chain(4)
+	c := elections.ChainChecker{From: elections.ChainLink{ID: es[1].ID, Hash: es[1].Hash}}
+	for i := 2; i < 4; i++ {
+		if b := c.Add(&es[i]); b != nil {
+			t.Errorf("from entry 2: broken at %+v", *b)
+		}
+	}
+}
+
+func TestBallotsAcceptedEvents(t *testing.T) {
+	now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+	cast := func(election, round, contest int64, receipt string, err error) *elections.BallotCast {
+		return &elections.BallotCast{Ballot: elections.StoredBallot{Receipt: receipt, RoundID: round, ContestID: contest},
+			Member: "m-" + receipt, Election: election, Err: err}
+	}
+	h := func(s string) string {
+		sum := sha256.Sum256([]byte(s))
+		return hex.EncodeToString(sum[:])
+	}
+	refused := errors.New("refused")
+	es := elections.BallotsAcceptedEvents(now, []*elections.BallotCast{
+		cast(2, 5, 9, "r1", nil), cast(1, 3, 7, "r2", nil), cast(2, 5, 8, "r3", nil),
+		cast(2, 5, 9, "r4", nil), cast(2, 5, 9, "r5", refused), cast(2, 6, 8, "r6", nil),
+	})
+	if len(es) != 2 {
+		t.Fatalf("%d events, want one per election", len(es))
+	}
+	type contest struct {
+		Contest        int64    `json:"contest"`
+		Round          int64    `json:"round"`
+		ReceiptsSHA256 []string `json:"receipts_sha256"`
+	}
+	type payload struct {
+		Election int64     `json:"election"`
+		Contests []contest `json:"contests"`
+	}
+	sorted := func(a, b string) []string {
+		if a > b {
+			a, b = b, a
+		}
+		return []string{a, b}
+	}
+	want := []payload{
+		{Election: 1, Contests: []contest{{7, 3, []string{h("r2")}}}},
+		{Election: 2, Contests: []contest{{8, 5, []string{h("r3")}}, {8, 6, []string{h("r6")}}, {9, 5, sorted(h("r1"), h("r4"))}}},
+	}
+	for i, e := range es {
+		if e.Kind != elections.EventBallotsAccepted || e.Actor != "member" || !e.At.Equal(now) || e.Election != want[i].Election {
+			t.Errorf("event %d: %s by %s at %s in election %d", i, e.Kind, e.Actor, e.At, e.Election)
+		}
+		var got payload
+		if err := json.Unmarshal(e.Payload, &got); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want[i], got); diff != "" {
+			t.Errorf("event %d payload (-want +got):\n%s", i, diff)
+		}
+	}
+	if es := elections.BallotsAcceptedEvents(now, []*elections.BallotCast{cast(1, 1, 1, "r", refused)}); len(es) != 0 {
+		t.Errorf("%d events for refused casts only, want none", len(es))
+	}
+}
+
+func TestVerifyAuditChain(t *testing.T) {
+	ctx := context.Background()
+	st := electionstest.NewStore()
+	svc, err := elections.NewService(st, electionstest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), &electionstest.Hasher{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range chain(3) {
+		e.Hash, e.PrevHash = "", ""
+		if err := st.AppendEvent(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []elections.Actor{
+		{Kind: elections.ActorUser, ID: 1, Role: elections.RoleAuditor},
+		{Kind: elections.ActorUser, ID: 2, Role: elections.RoleOfficer},
+		{Kind: elections.ActorUser, ID: 3, Role: elections.RoleAdmin},
+		elections.CLIActor(),
+	} {
+		r, err := svc.VerifyAuditChain(ctx, a)
+		if err != nil || r.Broken != nil || r.Entries != 3 || r.Head.ID != 3 {
+			t.Errorf("VerifyAuditChain by %s = %+v, %v; want 3 entries, unbroken", a, r, err)
+		}
+	}
+	for _, a := range []elections.Actor{elections.MemberActor("m1", 1), elections.SystemActor(), {Kind: elections.ActorUser, ID: 4, Role: elections.RoleMember}} {
+		if _, err := svc.VerifyAuditChain(ctx, a); elections.ErrorCode(err) != elections.EFORBIDDEN {
+			t.Errorf("VerifyAuditChain by %+v = %v, want %s", a, err, elections.EFORBIDDEN)
+		}
+	}
+	st.TamperEvent(2, `{"x":1}`)
+	r, err := svc.VerifyAuditChain(ctx, elections.CLIActor())
+	if err != nil || r.Broken == nil || r.Broken.ID != 2 {
+		t.Errorf("VerifyAuditChain after tampering = %+v, %v; want broken at 2", r, err)
+	}
+}

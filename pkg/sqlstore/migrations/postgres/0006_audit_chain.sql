@@ -1,0 +1,64 @@
+-- The audit trail becomes a hash chain (DESIGN.md §6): each entry holds the hash of the entry
+-- before it (prev_hash) and its own hash (elections.ChainHash), and the election it belongs
+-- to (0 for none). The store gives new entries their ids and hashes as it appends them, one
+-- appender at a time (under an advisory lock), so the id is no longer generated; the entries
+-- recorded before this migration are sealed by the migration runner right after it
+-- (Store.Migrate), in id order.
+ALTER TABLE audit_events ALTER COLUMN id DROP IDENTITY;
+ALTER TABLE audit_events
+    ADD COLUMN election_id BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN prev_hash   TEXT   NOT NULL DEFAULT '',
+    ADD COLUMN hash        TEXT   NOT NULL DEFAULT '';
+
+-- The old trigger refuses every UPDATE and DELETE; it is replaced below by one that allows the
+-- seal, and one that refuses every DELETE statement.
+DROP TRIGGER audit_events_no_update ON audit_events;
+
+-- The election of the entries recorded so far: the payload's "election", or the election of
+-- its "contest" (contest, nomination and roll entries).
+UPDATE audit_events SET election_id = CASE
+    WHEN (payload::json ->> 'election') ~ '^[0-9]{1,18}$' THEN (payload::json ->> 'election')::bigint
+    WHEN (payload::json ->> 'contest') ~ '^[0-9]{1,18}$' THEN coalesce(
+        (SELECT contests.election_id FROM contests WHERE contests.id = (audit_events.payload::json ->> 'contest')::bigint), 0)
+    ELSE 0
+END
+WHERE json_typeof(payload::json) = 'object';
+
+CREATE INDEX audit_events_election ON audit_events (election_id, id);
+
+-- Two sealed entries never follow the same one: the chain cannot fork.
+CREATE UNIQUE INDEX audit_events_chain ON audit_events (prev_hash) WHERE hash <> '';
+
+-- An entry is appended with its hash.
+CREATE FUNCTION audit_events_hashed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.hash = '' THEN
+        RAISE EXCEPTION 'audit events are appended with their hash';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER audit_events_hashed BEFORE INSERT ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_hashed();
+
+-- Nothing changes a recorded entry, but the seal of an entry recorded before this migration:
+-- once, and only its prev_hash and hash.
+CREATE FUNCTION audit_events_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.hash = '' AND NEW.hash <> ''
+        AND (NEW.id, NEW.at, NEW.actor, NEW.kind, NEW.election_id, NEW.payload)
+            IS NOT DISTINCT FROM (OLD.id, OLD.at, OLD.actor, OLD.kind, OLD.election_id, OLD.payload) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit events are append-only';
+END;
+$$;
+
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_seal_only();
+
+-- A DELETE statement is refused even when it would remove no row (TRUNCATE is refused by
+-- audit_events_no_truncate).
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
