@@ -59,6 +59,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().String("config", "", "configuration file (YAML); GOVBOARD_CONFIG also names one")
 	config.BindFlags(root.PersistentFlags())
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newAdminCmd(), newKeysCmd(), newVersionCmd(), newTallyCmd(), newCharterCmd(), newImportCmd())
+	root.AddCommand(newVerifyCmd())
 	return root
 }
 
