@@ -105,3 +105,78 @@ func TestAuditLimit(t *testing.T) {
 		t.Errorf("limits asked of the store (-want +got):\n%s", diff)
 	}
 }
+
+// tamperedStore changes one entry's payload as the audit chain is read, as someone editing
+// the table behind the triggers' back would.
+type tamperedStore struct {
+	elections.Store
+	id int64
+}
+
+func (s *tamperedStore) AuditChain(ctx context.Context, afterID int64, fn func(e *elections.Event) error) error {
+	return s.Store.AuditChain(ctx, afterID, func(e *elections.Event) error {
+		if e.ID == s.id {
+			e.Payload = json.RawMessage(`{"user_id":99}`)
+		}
+		return fn(e)
+	})
+}
+
+func TestAuditChainScenarios(t *testing.T) {
+	e := newEnv(t)
+	member := e.issue(e.tokens, "member:7", "member")
+	const verify, events = "/api/v1/audit/verify", "/api/v1/audit/events"
+	first, err := e.svc.ListEvents(context.Background(), elections.EventFilter{Limit: 1})
+	if err != nil || len(first) != 1 {
+		t.Fatalf("ListEvents = %v, %v", first, err)
+	}
+	head, err := e.svc.ListEvents(context.Background(), elections.EventFilter{AfterID: 2})
+	if err != nil || len(head) != 1 {
+		t.Fatalf("ListEvents = %v, %v", head, err)
+	}
+	okBody := fmt.Sprintf(`{"ok":true,"entries":3,"head":{"id":3,"hash":%q},"broken":null}`, head[0].Hash)
+	e.run(t, []scenario{
+		{name: "auditor verifies", method: "GET", url: verify, token: e.auditorToken, wantStatus: http.StatusOK,
+			wantContains: []string{okBody}},
+		{name: "officer verifies", method: "GET", url: verify, token: e.officerToken, wantStatus: http.StatusOK,
+			wantContains: []string{okBody}},
+		{name: "admin verifies", method: "GET", url: verify, token: e.adminToken, wantStatus: http.StatusOK,
+			wantContains: []string{okBody}},
+		{name: "member may not verify", method: "GET", url: verify, token: member, wantStatus: http.StatusForbidden, wantCode: "forbidden"},
+		{name: "verify needs a token", method: "GET", url: verify, wantStatus: http.StatusUnauthorized, wantCode: "unauthorized"},
+		{name: "events show their chain", method: "GET", url: events + "?limit=1", token: e.auditorToken, wantStatus: http.StatusOK,
+			wantContains: []string{`"election":0`, `"prev_hash":""`, fmt.Sprintf(`"hash":%q`, first[0].Hash)}},
+		{name: "events of another election", method: "GET", url: events + "?election=42", token: e.auditorToken,
+			wantStatus: http.StatusOK, wantContains: []string{`{"events":[],"next_after":0}`}},
+		{name: "election is not a number", method: "GET", url: events + "?election=x", token: e.auditorToken,
+			wantStatus: http.StatusBadRequest, wantCode: "invalid"},
+	})
+}
+
+// An entry changed after it was appended is named by /audit/verify.
+func TestAuditVerifyFindsTampering(t *testing.T) {
+	e := newEnv(t, func(_ *api.Options, w *wrapStore) { w.Store = &tamperedStore{Store: w.Store, id: 2} })
+	e.run(t, []scenario{
+		{name: "tampered", method: "GET", url: "/api/v1/audit/verify", token: e.auditorToken, wantStatus: http.StatusOK,
+			wantContains: []string{`"ok":false`, `"entries":3`, `"broken":{"id":2,"reason":"hash does not match the entry's content"}`}},
+	})
+}
+
+// The events of an election are those filed under it.
+func TestAuditEventsOfAnElection(t *testing.T) {
+	var store elections.Store
+	e := newEnv(t, func(_ *api.Options, w *wrapStore) { store = w.Store })
+	ctx := context.Background()
+	for _, ev := range []*elections.Event{
+		{At: start, Actor: "cli", Kind: "test.one", Election: 5, Payload: json.RawMessage(`{}`)},
+		{At: start, Actor: "cli", Kind: "test.two", Election: 6, Payload: json.RawMessage(`{}`)},
+	} {
+		if err := store.AppendEvent(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.run(t, []scenario{
+		{name: "election 5", method: "GET", url: "/api/v1/audit/events?election=5", token: e.officerToken, wantStatus: http.StatusOK,
+			wantContains: []string{`"kind":"test.one","election":5`, `"next_after":4`}, mustNotContain: []string{"test.two", "account.created"}},
+	})
+}

@@ -124,6 +124,7 @@ func TestPublicRoutes(t *testing.T) {
 		"GET /api/v1/contests/:id/report",
 		"GET /api/v1/elections",
 		"GET /api/v1/elections/:id",
+		"GET /api/v1/elections/:id/bundle",
 		"GET /api/v1/elections/:id/results",
 		"GET /api/v1/elections/:id/rounds",
 		"GET /api/v1/openapi.json",

@@ -52,6 +52,7 @@ var (
 	memberOnly        = []elections.Role{elections.RoleMember}
 
 	memberOfficerAndAuditor = []elections.Role{elections.RoleMember, elections.RoleOfficer, elections.RoleAuditor}
+	officerAuditorAndAdmin  = []elections.Role{elections.RoleOfficer, elections.RoleAuditor, elections.RoleAdmin}
 )
 
 // routeTable is THE list of routes and who may call them.
@@ -78,6 +79,8 @@ func (s *Server) routeTable() []Route {
 
 		{Method: http.MethodGet, Path: v1 + "/audit/events", Roles: officerAndAuditor, Handler: s.listEvents,
 			Summary: "The audit trail, oldest first, one page at a time"},
+		{Method: http.MethodGet, Path: v1 + "/audit/verify", Roles: officerAuditorAndAdmin, Handler: s.verifyAudit,
+			Summary: "Recompute the audit chain's hashes and report the first broken link"},
 
 		{Method: http.MethodGet, Path: v1 + "/board", Public: true, Handler: s.getBoard,
 			Summary: "The charter in force on a day (default today)"},
@@ -147,6 +150,12 @@ func (s *Server) routeTable() []Route {
 			Summary: "The results of an election: to officers and auditors once counted, to everyone once certified"},
 		{Method: http.MethodPost, Path: v1 + "/elections/:id/certify", Roles: officerOnly, Handler: s.certifyElection,
 			Summary: "Certify a counted election: seat the winners and publish results and ballots"},
+		{Method: http.MethodGet, Path: v1 + "/elections/:id/bundle", Public: true, Handler: s.getBundle,
+			Summary: "An election's signed results bundle (tar.gz) for `govboard verify`: to officers and auditors once counted, to everyone once certified"},
+		{Method: http.MethodGet, Path: v1 + "/elections/:id/turnout", Roles: officerAndAuditor, Handler: s.getTurnout,
+			Summary: "Turnout of each contest, round by round; groups below the minimum size suppressed"},
+		{Method: http.MethodGet, Path: v1 + "/elections/:id/officer-actions", Roles: officerAndAuditor, Handler: s.getOfficerActions,
+			Summary: "The audit entries of an election made by officers, admins and the command line"},
 		{Method: http.MethodGet, Path: v1 + "/rounds/:id", Public: true, Handler: s.getRound,
 			Summary: "One voting round"},
 		{Method: http.MethodPost, Path: v1 + "/rounds/:id/extend", Roles: officerOnly, Handler: s.extendRound,

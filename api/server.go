@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -85,6 +86,12 @@ type Options struct {
 	// "https://vote.example.org", put in front of the links sent to members. Default "": the
 	// links are paths.
 	PublicURL string
+	// BundleKey is the service's Ed25519 key that signs results bundles (the token signing
+	// key; its public half is in /auth/keys). Default nil: a bundle request is an internal error.
+	BundleKey ed25519.PrivateKey
+	// MinGroupSize is the smallest group whose turnout the auditor view shows (audit.
+	// min_group_size). Default elections.DefaultMinGroupSize.
+	MinGroupSize int
 }
 
 // withDefaults returns o with every zero field set to its default.

@@ -46,6 +46,16 @@ type Config struct {
 	SMTP SMTP
 	// Voting configures the voting rounds.
 	Voting Voting
+	// Audit configures the auditor views.
+	Audit Audit
+}
+
+// Audit configures the auditor views.
+type Audit struct {
+	// MinGroupSize is the smallest group whose turnout the auditor view shows: a contest whose
+	// roll or voters are fewer shows neither number, so that a small constituency's turnout
+	// cannot tell who voted.
+	MinGroupSize int
 }
 
 // Voting configures the voting rounds.

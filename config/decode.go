@@ -73,6 +73,7 @@ func (d *decoder) config() Config {
 		Voting: Voting{
 			CloseCheckInterval: d.duration("voting.close_check_interval"),
 		},
+		Audit: Audit{MinGroupSize: d.integer("audit.min_group_size")},
 	}
 }
 

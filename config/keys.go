@@ -75,6 +75,7 @@ func settings() []setting {
 		{key: "smtp.tls", def: SMTPStartTLS},
 		{key: "smtp.timeout", def: "10s"},
 		{key: "voting.close_check_interval", def: "5s"},
+		{key: "audit.min_group_size", def: 10},
 	}
 }
 

@@ -62,6 +62,7 @@ func TestDefault(t *testing.T) {
 		Log:    Log{Level: "info", Format: "text"},
 		SMTP:   SMTP{Port: 587, TLS: "starttls", Timeout: 10 * time.Second},
 		Voting: Voting{CloseCheckInterval: 5 * time.Second},
+		Audit:  Audit{MinGroupSize: 10},
 	}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() (-want +got):\n%s", diff)
@@ -91,7 +92,7 @@ func everyKey() (map[string]string, Config) {
 		"log.level": "debug", "log.format": "json",
 		"smtp.host": "smtp.example.org", "smtp.port": "465", "smtp.username": "govboard", "smtp.password": "mail-pass-9c1e",
 		"smtp.from": "Elections <elections@example.org>", "smtp.tls": "tls", "smtp.timeout": "20s",
-		"voting.close_check_interval": "2s",
+		"voting.close_check_interval": "2s", "audit.min_group_size": "3",
 	}
 	want := Config{
 		DataDir: "/srv/govboard",
@@ -108,6 +109,7 @@ func everyKey() (map[string]string, Config) {
 		SMTP: SMTP{Host: "smtp.example.org", Port: 465, Username: "govboard", Password: "mail-pass-9c1e",
 			From: "Elections <elections@example.org>", TLS: "tls", Timeout: 20 * time.Second},
 		Voting: Voting{CloseCheckInterval: 2 * time.Second},
+		Audit:  Audit{MinGroupSize: 3},
 	}
 	return values, want
 }
@@ -181,6 +183,8 @@ smtp:
   timeout: 20s
 voting:
   close_check_interval: 2s
+audit:
+  min_group_size: 3
 `)
 	got := mustLoad(t, Options{File: path, Env: noEnv})
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -83,6 +83,7 @@ func validate(c Config) []Problem {
 	checkAuth(&ch, c.Auth)
 	checkSMTP(&ch, c.SMTP)
 	ch.positive(c.Voting.CloseCheckInterval, "voting.close_check_interval")
+	ch.check(c.Audit.MinGroupSize >= 1, "audit.min_group_size", "must be at least 1, got %d", c.Audit.MinGroupSize)
 	ch.check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level",
 		"must be debug, info, warn or error, got %q", c.Log.Level)
 	ch.check(c.Log.Format == "text" || c.Log.Format == "json", "log.format", "must be text or json, got %q", c.Log.Format)

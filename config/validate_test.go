@@ -126,7 +126,7 @@ func TestValidate(t *testing.T) {
 		{"smtp password without host", func(c *Config) { c.SMTP.Password = "p" }, []string{"smtp.password"}},
 		{"everything wrong", func(c *Config) {
 			*c = Config{Auth: Auth{PreviousKeyFiles: []string{""}}}
-		}, []string{"auth.account_login_burst", "auth.account_login_rate", "auth.algorithm", "auth.audience",
+		}, []string{"audit.min_group_size", "auth.account_login_burst", "auth.account_login_rate", "auth.algorithm", "auth.audience",
 			"auth.issuer", "auth.login_burst", "auth.login_max_keys", "auth.login_rate",
 			"auth.previous_key_files", "auth.token_ttl", "data_dir", "db.driver", "http.addr", "http.body_limit",
 			"http.idle_timeout", "http.import_body_limit", "http.read_timeout", "http.request_timeout", "http.shutdown_timeout", "http.write_timeout",

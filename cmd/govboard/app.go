@@ -108,7 +108,24 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openMailer(); err != nil {
 		return err
 	}
-	return m.openTokens()
+	if err := m.openTokens(); err != nil {
+		return err
+	}
+	return m.recordSigningKey(ctx)
+}
+
+// recordSigningKey records in the audit log the service key that signs tokens and results
+// bundles, the first time the service runs with it.
+func (m *Main) recordSigningKey(ctx context.Context) error {
+	k := jwtauth.Ed25519Key(m.SigningKey)
+	recorded, err := m.Service.RecordSigningKey(ctx, elections.SystemActor(), k.ID, k.PublicKey)
+	if err != nil {
+		return fmt.Errorf("record the signing key: %w", err)
+	}
+	if recorded {
+		m.Logger.Info("recorded the signing key in the audit log", "kid", k.ID)
+	}
+	return nil
 }
 
 // openMailer builds the SMTP sender when smtp.host is set, so that a bad mail configuration
@@ -219,6 +236,8 @@ func (m *Main) Handler() http.Handler {
 		LoginMaxKeys:      m.Config.Auth.LoginMaxKeys,
 		IPExtractor:       m.ipExtractor(),
 		Version:           version,
+		BundleKey:         m.SigningKey,
+		MinGroupSize:      m.Config.Audit.MinGroupSize,
 		Logger:            m.Logger,
 		Registry:          reg,
 		Ready:             m.ready,

@@ -277,6 +277,7 @@ func votingEndToEnd(t *testing.T, demo *demoRun) {
 			t.Errorf("receipt %s was acknowledged but is not among the published ballots", r)
 		}
 	}
+	auditEndToEnd(t, base, officer, counted, receipts)
 }
 
 // checkCertifiedRoster checks the roster on the certification day: each contest's winners on
