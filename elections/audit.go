@@ -120,6 +120,9 @@ type EventFilter struct {
 	Kind string
 	// Election keeps only events of this election.
 	Election int64
+	// Accounts keeps only events whose actor is an account ("user:<id>") or the command
+	// line ("cli"): the actions of people, not of members voting or of the service itself.
+	Accounts bool
 	// AfterID keeps only events with a larger ID (the next page starts after the last seen).
 	AfterID int64
 	// Limit is the most events returned; ListEvents clamps it to 1..MaxEventPage.

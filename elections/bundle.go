@@ -83,11 +83,13 @@ type CountOptions struct {
 	Affiliations    map[string]string `json:"affiliations,omitempty"`
 }
 
-// BundleAudit is the audit log in a bundle. Chain holds every entry up to the head as its
-// link (ID, PrevHash, Hash), so that the chain can be checked without the entries of other
-// elections; Entries are this election's entries in full, whose hashes a verifier recomputes.
+// BundleAudit is the audit log in a bundle. Chain holds every entry up to the head, of all
+// elections, as its ChainRecord (the payload's SHA-256 in place of the payload), so that every
+// link can be recomputed without the payloads; Entries are the election's entries whose
+// payload is published in full (BundlePayloadPublished), which a verifier checks against
+// their records.
 type BundleAudit struct {
 	Head    ChainLink
-	Chain   []ChainLink
+	Chain   []ChainRecord
 	Entries []Event
 }

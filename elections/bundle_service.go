@@ -23,6 +23,9 @@ func (s *Service) ElectionBundle(ctx context.Context, actor Actor, electionID in
 	if err := countVisible(actor, e); err != nil {
 		return nil, err
 	}
+	if err := bundleReady(ctx, s.store, e); err != nil {
+		return nil, err
+	}
 	now := s.clock.Now().UTC()
 	ch, err := charterOfElection(ctx, s.store, e)
 	if err != nil {
@@ -53,6 +56,33 @@ func (s *Service) ElectionBundle(ctx context.Context, actor Actor, electionID in
 		return nil, err
 	}
 	return d, nil
+}
+
+// bundleReady refuses the bundle of e while one of its rounds is open or has closed since the
+// count (a runoff): the bundle holds every round's count, and the log already holds the
+// ballots of such a round.
+func bundleReady(ctx context.Context, st Store, e *Election) error {
+	rounds, err := st.Rounds(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	results, err := st.Results(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	counted := map[int64]bool{}
+	for _, r := range results {
+		counted[r.RoundID] = true
+	}
+	for _, r := range rounds {
+		switch {
+		case r.State == RoundOpen:
+			return Errorf(ECONFLICT, "round %d of %q is open; its results bundle is made once the round is closed and counted", r.Number, e.Title)
+		case !counted[r.ID]:
+			return Errorf(ECONFLICT, "round %d of %q has closed since the count; count the election again for its results bundle", r.Number, e.Title)
+		}
+	}
+	return nil
 }
 
 // bundleContest gathers one contest of a bundle from the stored results (by contest, then
@@ -91,17 +121,18 @@ func (s *Service) bundleContest(ctx context.Context, actor Actor, k *counter, c 
 	return bc, nil
 }
 
-// bundleAudit reads the audit chain up to its head: every entry's link, and the entries of
-// election electionID in full.
+// bundleAudit reads the audit chain up to its head: every entry's record (its fields and the
+// SHA-256 of its payload, from which anyone recomputes its hash), and the entries of election
+// electionID whose payload the bundle publishes (BundlePayloadPublished): those that name
+// members (access codes, nominations, roll additions) stay records only.
 func (s *Service) bundleAudit(ctx context.Context, electionID int64) (BundleAudit, error) {
 	var a BundleAudit
 	err := s.store.AuditChain(ctx, 0, func(ev *Event) error {
-		link := ChainLink{ID: ev.ID, PrevHash: ev.PrevHash, Hash: ev.Hash}
-		a.Chain = append(a.Chain, link)
-		if ev.Election == electionID {
+		a.Chain = append(a.Chain, ev.Record())
+		if ev.Election == electionID && BundlePayloadPublished(ev.Kind) {
 			a.Entries = append(a.Entries, *ev)
 		}
-		a.Head = link
+		a.Head = ChainLink{ID: ev.ID, PrevHash: ev.PrevHash, Hash: ev.Hash}
 		return nil
 	})
 	return a, err

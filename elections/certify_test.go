@@ -3,6 +3,8 @@ package elections_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -211,6 +213,23 @@ func TestRunoff(t *testing.T) {
 	if rb.Method != "approval" || rb.Seats != 1 || rb.MaxMarks != 2 || len(rb.Candidates) != 2 || rb.Candidates[0].ID != cy || rb.Candidates[1].ID != di {
 		t.Errorf("runoff ballot %+v, want Cy and Di by approval for one seat", rb)
 	}
+	// round.opened records the runoff's ballot: the tied seat, between the tied candidates.
+	opened := boardEvents(t, env.st, elections.EventRoundOpened)
+	var logged struct {
+		Ballots []struct {
+			Contest    int64    `json:"contest"`
+			Method     string   `json:"method"`
+			Seats      int      `json:"seats"`
+			Candidates []string `json:"candidates"`
+		} `json:"ballots"`
+	}
+	if err := json.Unmarshal(opened[len(opened)-1].Payload, &logged); err != nil {
+		t.Fatal(err)
+	}
+	if b := logged.Ballots; len(b) != 1 || b[0].Contest != ind || b[0].Method != "approval" || b[0].Seats != 1 ||
+		!slices.Equal(b[0].Candidates, []string{"Cy Dunn", "Di Eads"}) {
+		t.Errorf("round.opened ballots of the runoff %+v, want Individual by approval for one seat between Cy and Di", b)
+	}
 	if n := len(boardEvents(t, env.st, elections.EventRollFrozen)); n != frozen {
 		t.Errorf("%d roll.frozen events after the runoff opened, want %d: the roll stays frozen", n, frozen)
 	}
@@ -241,6 +260,17 @@ func TestRunoff(t *testing.T) {
 	}
 	if perContest != 2 || !bytes.Equal(rs[0].Report, r.Report) {
 		t.Errorf("%d results of Individual, want the first count's (unchanged) and the runoff's", perContest)
+	}
+
+	// The log records both counts of Individual: the first round's for three seats, the
+	// runoff's for the tied one, each with its round's seed.
+	rounds := countedRounds(t, env)
+	if c := rounds[[2]int64{ind, first}].Count; c == nil || c.Seats != 3 || c.Seed != hex.EncodeToString(env.roundSeed(t, first)) {
+		t.Errorf("first round's count in election.counted %+v, want three seats with its seed", c)
+	}
+	if c := rounds[[2]int64{ind, v.Round.ID}].Count; c == nil || c.Seats != 1 || c.Seed != hex.EncodeToString(env.roundSeed(t, v.Round.ID)) ||
+		!slices.Equal(c.TermLabels, []string{"individual-3 (2 years, to 2028)"}) {
+		t.Errorf("runoff's count in election.counted %+v, want one seat, individual-3, with its seed", c)
 	}
 
 	// Counting again gives the same reports; then the certification seats Di.

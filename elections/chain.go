@@ -46,33 +46,85 @@ const EventBallotsAccepted = "ballots.accepted"
 // first time the service runs with it.
 const EventSigningKeyInUse = "signing_key.in_use"
 
-// chainDomain starts the input of every ChainHash, so that a hash of the audit chain cannot be
-// mistaken for a hash of anything else.
-const chainDomain = "govboard-audit-v1\n"
+// ChainRecord is an audit entry as the chain hashes it: its fields, the SHA-256 of its payload
+// in place of the payload, and its links. A record's hash can be recomputed without the
+// payload (ChainRecordHash), so that a results bundle can carry every entry of the log while
+// withholding the payloads that name members; the payload of an entry published in full
+// is checked against PayloadSHA256.
+type ChainRecord struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Kind     string    `json:"kind"`
+	Election int64     `json:"election"`
+	// PayloadSHA256 is the lower-case hex SHA-256 of the payload's bytes exactly as stored.
+	PayloadSHA256 string `json:"payload_sha256"`
+	PrevHash      string `json:"prev_hash"`
+	Hash          string `json:"hash"`
+}
 
-// ChainTimeLayout is how ChainHash writes an entry's time: UTC with microseconds, the
+// Record returns e as its chain record: At in UTC, the payload replaced by its SHA-256.
+func (e *Event) Record() ChainRecord {
+	return ChainRecord{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Kind: e.Kind, Election: e.Election,
+		PayloadSHA256: PayloadSHA256(e.Payload), PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+// PayloadSHA256 returns the lower-case hex SHA-256 of an entry's payload bytes, as a
+// ChainRecord holds it.
+func PayloadSHA256(payload []byte) string {
+	sum := sha256.Sum256(payload)
+	return hex.EncodeToString(sum[:])
+}
+
+// chainDomain starts the input of every chain hash, so that a hash of the audit chain cannot
+// be mistaken for a hash of anything else; v2 hashes the payload's SHA-256 rather than the
+// payload.
+const chainDomain = "govboard-audit-v2\n"
+
+// ChainTimeLayout is how the chain hash writes an entry's time: UTC with microseconds, the
 // precision the stores keep.
 const ChainTimeLayout = "2006-01-02T15:04:05.000000Z"
 
-// ChainHash returns the hash of an audit entry: the lower-case hex SHA-256 of chainDomain
-// followed by the entry's id, time (UTC, ChainTimeLayout), actor, kind, election, previous
-// hash and payload, in that order, each written as "<decimal byte length>:<bytes>\n". The
-// length prefixes make the encoding unambiguous whatever the fields hold.
+// ChainHash returns the hash of an audit entry: ChainRecordHash of its Record.
 func ChainHash(e *Event) string {
+	r := e.Record()
+	return ChainRecordHash(&r)
+}
+
+// ChainRecordHash returns the hash of an audit entry from its record: the lower-case hex
+// SHA-256 of chainDomain followed by the entry's id, time (UTC, ChainTimeLayout), actor, kind,
+// election, previous hash and payload SHA-256 (PayloadSHA256), in that order, each written as
+// "<decimal byte length>:<bytes>\n". The length prefixes make the encoding unambiguous
+// whatever the fields hold. r.Hash is not read.
+func ChainRecordHash(r *ChainRecord) string {
 	h := sha256.New()
 	io.WriteString(h, chainDomain)
 	for _, f := range [...]string{
-		strconv.FormatInt(e.ID, 10),
-		e.At.UTC().Format(ChainTimeLayout),
-		e.Actor,
-		e.Kind,
-		strconv.FormatInt(e.Election, 10),
-		e.PrevHash,
+		strconv.FormatInt(r.ID, 10),
+		r.At.UTC().Format(ChainTimeLayout),
+		r.Actor,
+		r.Kind,
+		strconv.FormatInt(r.Election, 10),
+		r.PrevHash,
+		r.PayloadSHA256,
 	} {
 		writeChainField(h, f)
 	}
-	writeChainField(h, string(e.Payload))
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// BundlePayloadPublished reports whether a results bundle publishes the entries of kind in
+// full (payload included): the entries that say how the election was set up, voted and
+// counted. The election's other entries (access codes, roll entries, nominations, terms...)
+// name members: a bundle carries them as ChainRecords only.
+func BundlePayloadPublished(kind string) bool {
+	switch kind {
+	case EventElectionCreated, EventScheduleChanged, EventContestChanged, EventRollFrozen,
+		EventRoundOpened, EventRoundExtended, EventRoundClosed, EventBallotsAccepted,
+		EventElectionCounted, EventElectionCertified:
+		return true
+	}
+	return false
 }
 
 // writeChainField writes one field of ChainHash's input.

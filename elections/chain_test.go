@@ -26,17 +26,38 @@ func TestChainHash(t *testing.T) {
 		PrevHash: "ab01",
 		Payload:  json.RawMessage(`{"é":1}`),
 	}
-	input := "govboard-audit-v1\n" +
+	payloadSum := sha256.Sum256([]byte("{\"é\":1}")) // 8 bytes: é is two
+	payloadHex := hex.EncodeToString(payloadSum[:])
+	input := "govboard-audit-v2\n" +
 		"2:12\n" +
 		"27:2026-06-01T08:30:05.123456Z\n" +
 		"6:user:3\n" +
 		"12:round.opened\n" +
 		"1:4\n" +
 		"4:ab01\n" +
-		"8:{\"é\":1}\n" // é is two bytes
+		"64:" + payloadHex + "\n"
 	sum := sha256.Sum256([]byte(input))
-	if got, want := elections.ChainHash(e), hex.EncodeToString(sum[:]); got != want {
+	want := hex.EncodeToString(sum[:])
+	if got := elections.ChainHash(e); got != want {
 		t.Errorf("ChainHash = %s, want %s", got, want)
+	}
+	// The same vector, fixed, so that a change of the definition shows here.
+	if want != "32d71938a44022ef27170a4d618fa3b1b286704a80e6fe6da5711638391bf8db" {
+		t.Errorf("ChainHash of the test vector = %s, want the published value", want)
+	}
+	// The record holds the payload's SHA-256 in its place, and hashes the same.
+	r := e.Record()
+	wantRecord := elections.ChainRecord{ID: 12, At: time.Date(2026, 6, 1, 8, 30, 5, 123456789, time.UTC), Actor: "user:3",
+		Kind: "round.opened", Election: 4, PayloadSHA256: payloadHex, PrevHash: "ab01"}
+	if diff := cmp.Diff(wantRecord, r); diff != "" {
+		t.Errorf("Record (-want +got):\n%s", diff)
+	}
+	if got := elections.ChainRecordHash(&r); got != want {
+		t.Errorf("ChainRecordHash = %s, want %s", got, want)
+	}
+	r.Hash = "ignored"
+	if got := elections.ChainRecordHash(&r); got != want {
+		t.Errorf("ChainRecordHash depends on the record's own Hash: %s, want %s", got, want)
 	}
 	// Every field counts, and the length prefixes keep fields apart.
 	base := elections.ChainHash(e)
@@ -215,5 +236,62 @@ func TestVerifyAuditChain(t *testing.T) {
 	r, err := svc.VerifyAuditChain(ctx, elections.CLIActor())
 	if err != nil || r.Broken == nil || r.Broken.ID != 2 {
 		t.Errorf("VerifyAuditChain after tampering = %+v, %v; want broken at 2", r, err)
+	}
+}
+
+func TestBundlePayloadPublished(t *testing.T) {
+	for _, kind := range []string{"election.created", "election.schedule_changed", "contest.changed", "roll.frozen",
+		"round.opened", "round.extended", "round.closed", "ballots.accepted", "election.counted", "election.certified"} {
+		if !elections.BundlePayloadPublished(kind) {
+			t.Errorf("BundlePayloadPublished(%q) = false, want true", kind)
+		}
+	}
+	for _, kind := range []string{elections.EventAccessCodesIssued, elections.EventRollEntryAdded, elections.EventNominationCreated,
+		elections.EventNominationAccepted, elections.EventTermRecorded, elections.EventAccountCreated, elections.EventSigningKeyInUse, ""} {
+		if elections.BundlePayloadPublished(kind) {
+			t.Errorf("BundlePayloadPublished(%q) = true, want false: it names members", kind)
+		}
+	}
+}
+
+// TestChainRecordJSON checks the record's JSON keys, which bundles publish.
+func TestChainRecordJSON(t *testing.T) {
+	es := chain(2)
+	r := es[1].Record()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":2,"at":"2026-01-01T00:00:01Z","actor":"cli","kind":"test","election":0,` +
+		`"payload_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","prev_hash":"` + es[0].Hash +
+		`","hash":"` + es[1].Hash + `"}`
+	if string(b) != want {
+		t.Errorf("record JSON\n%s\nwant\n%s", b, want)
+	}
+	var back elections.ChainRecord
+	if err := json.Unmarshal(b, &back); err != nil || elections.ChainRecordHash(&back) != es[1].Hash {
+		t.Errorf("the record read back hashes to %s (%v), want %s", elections.ChainRecordHash(&back), err, es[1].Hash)
+	}
+}
+
+// TestListEventsOfAccounts checks the in-memory store's Accounts filter.
+func TestListEventsOfAccounts(t *testing.T) {
+	ctx := context.Background()
+	st := electionstest.NewStore()
+	for _, a := range []string{"user:3", "member", "cli", "system", "user:12"} {
+		if err := st.AppendEvent(ctx, &elections.Event{Actor: a, Kind: "test", Payload: json.RawMessage(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.ListEvents(ctx, elections.EventFilter{Accounts: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actors []string
+	for _, e := range got {
+		actors = append(actors, e.Actor)
+	}
+	if want := []string{"user:3", "cli", "user:12"}; !cmp.Equal(want, actors) {
+		t.Errorf("entries of accounts by %v, want %v", actors, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -55,7 +56,7 @@ func (s *Service) CountElection(ctx context.Context, actor Actor, electionID int
 		if err != nil {
 			return err
 		}
-		var finals []ContestResult
+		var finals, all []ContestResult
 		for i := range e.Contests {
 			rs, err := k.contest(ctx, &e.Contests[i])
 			if err != nil {
@@ -67,12 +68,13 @@ func (s *Service) CountElection(ctx context.Context, actor Actor, electionID int
 				}
 			}
 			finals = append(finals, rs[len(rs)-1])
+			all = append(all, rs...)
 		}
 		e.Status = StatusCounted
 		if err := tx.UpdateElection(ctx, e); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, e.ID, EventElectionCounted, countedPayload(e, finals)); err != nil {
+		if err := record(ctx, tx, now, actor, e.ID, EventElectionCounted, countedPayload(e, finals, all, k.options)); err != nil {
 			return err
 		}
 		out, err = tx.Results(ctx, e.ID)
@@ -463,18 +465,74 @@ func runoffNeed(result *tally.Result, rb *RoundBallot) *RunoffNeed {
 	return need
 }
 
-// countedPayload is the payload of election.counted: each contest's final result.
-func countedPayload(e *Election, finals []ContestResult) map[string]any {
+// countedPayload is the payload of election.counted: each contest's final result
+// ("results"), and every stored result ("rounds": each contest and round counted, by contest
+// id then round id, as Results lists them) with the SHA-256 of its report and the options of its
+// count (from options, by contest and round; none when the round was not counted), so that a
+// verifier can check a bundle's results and recount against the log. When an election is
+// counted again, its last election.counted entry holds.
+func countedPayload(e *Election, finals, all []ContestResult, options map[[2]int64]CountOptions) map[string]any {
 	results := make([]map[string]any, len(finals))
 	for i, r := range finals {
-		names := make([]string, len(r.Elected))
-		for j, w := range r.Elected {
-			names[j] = w.Name
-		}
 		results[i] = map[string]any{"contest": r.ContestID, "round": r.RoundID, "outcome": r.Outcome,
-			"elected": names, "vacant_seats": r.VacantSeats, "void": r.Void, "runoff": r.Runoff != nil}
+			"elected": winnerNames(r.Elected), "vacant_seats": r.VacantSeats, "void": r.Void, "runoff": r.Runoff != nil}
 	}
-	return map[string]any{"election": e.ID, "results": results}
+	all = slices.Clone(all)
+	slices.SortStableFunc(all, func(a, b ContestResult) int {
+		return cmp.Or(cmp.Compare(a.ContestID, b.ContestID), cmp.Compare(a.RoundID, b.RoundID))
+	})
+	rounds := make([]countedRound, len(all))
+	for i, r := range all {
+		rounds[i] = countedRound{Contest: r.ContestID, Round: r.RoundID, Outcome: r.Outcome, Void: r.Void, VoidReason: r.VoidReason,
+			Voters: r.Voters, Ballots: r.Ballots, Superseded: r.Superseded, RollSize: r.RollSize, Elected: winnerNames(r.Elected),
+			VacantSeats: r.VacantSeats, ReportSHA256: reportSHA256(r.Report)}
+		if rounds[i].VacantSeats == nil {
+			rounds[i].VacantSeats = []string{}
+		}
+		if o, ok := options[[2]int64{r.ContestID, r.RoundID}]; ok {
+			rounds[i].Count = &o
+		}
+	}
+	return map[string]any{"election": e.ID, "results": results, "rounds": rounds}
+}
+
+// countedRound is one stored result in election.counted's "rounds".
+type countedRound struct {
+	Contest int64          `json:"contest"`
+	Round   int64          `json:"round"`
+	Outcome ContestOutcome `json:"outcome"`
+	Void    bool           `json:"void"`
+	// VoidReason is "" unless Void.
+	VoidReason string   `json:"void_reason"`
+	Voters     int      `json:"voters"`
+	Ballots    int      `json:"ballots"`
+	Superseded int      `json:"superseded"`
+	RollSize   int      `json:"roll_size"`
+	Elected    []string `json:"elected"`
+	// VacantSeats are the seat keys left unfilled.
+	VacantSeats []string `json:"vacant_seats"`
+	// ReportSHA256 is the lower-case hex SHA-256 of the stored report's bytes; "" without one.
+	ReportSHA256 string `json:"report_sha256"`
+	// Count is what the count ran with; absent when the round was not counted (void, no vote).
+	Count *CountOptions `json:"count,omitempty"`
+}
+
+// winnerNames returns the ballot names of ws, in order (never nil).
+func winnerNames(ws []Winner) []string {
+	names := make([]string, len(ws))
+	for i, w := range ws {
+		names[i] = w.Name
+	}
+	return names
+}
+
+// reportSHA256 returns the lower-case hex SHA-256 of a stored report's bytes; "" without one.
+func reportSHA256(report json.RawMessage) string {
+	if len(report) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(report)
+	return hex.EncodeToString(sum[:])
 }
 
 // countVisible refuses actor the results of e unless e is certified, or counted and actor may

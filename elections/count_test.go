@@ -3,8 +3,10 @@ package elections_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -36,6 +38,90 @@ type vrReport struct {
 		Candidate string `json:"candidate"`
 	} `json:"passed_over"`
 	Confidence map[string]struct{ Yes, No, Abstain int64 } `json:"confidence"`
+}
+
+// vrCountedRound is one entry of election.counted's "rounds".
+type vrCountedRound struct {
+	Contest      int64                   `json:"contest"`
+	Round        int64                   `json:"round"`
+	Outcome      string                  `json:"outcome"`
+	Void         bool                    `json:"void"`
+	VoidReason   string                  `json:"void_reason"`
+	Voters       int                     `json:"voters"`
+	Ballots      int                     `json:"ballots"`
+	Superseded   int                     `json:"superseded"`
+	RollSize     int                     `json:"roll_size"`
+	Elected      []string                `json:"elected"`
+	VacantSeats  []string                `json:"vacant_seats"`
+	ReportSHA256 string                  `json:"report_sha256"`
+	Count        *elections.CountOptions `json:"count"`
+}
+
+// countedRounds checks the "rounds" of the last election.counted entry against the stored
+// results: one entry per stored result in the same order, with exactly the keys of
+// vrCountedRound ("count" only for a counted round), and the SHA-256 of the stored report.
+// It returns the entries by contest and round.
+func countedRounds(t *testing.T, env *vrEnv) map[[2]int64]vrCountedRound {
+	t.Helper()
+	events := boardEvents(t, env.st, elections.EventElectionCounted)
+	if len(events) == 0 {
+		t.Fatal("no election.counted entry")
+	}
+	last := events[len(events)-1]
+	var raw struct {
+		Rounds []map[string]json.RawMessage `json:"rounds"`
+	}
+	var p struct {
+		Rounds []vrCountedRound `json:"rounds"`
+	}
+	if err := json.Unmarshal(last.Payload, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(last.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"ballots", "contest", "elected", "outcome", "report_sha256", "roll_size", "round", "superseded",
+		"vacant_seats", "void", "void_reason", "voters"}
+	for i, r := range raw.Rounds {
+		want := keys
+		if p.Rounds[i].Count != nil {
+			want = append(slices.Clone(keys), "count")
+			slices.Sort(want)
+		}
+		if got := slices.Sorted(maps.Keys(r)); !slices.Equal(got, want) {
+			t.Errorf("election.counted rounds[%d] keys %v, want %v", i, got, want)
+		}
+	}
+	stored, err := env.st.Results(context.Background(), env.election.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]vrCountedRound, len(stored))
+	for i, r := range stored {
+		want[i] = vrCountedRound{Contest: r.ContestID, Round: r.RoundID, Outcome: string(r.Outcome), Void: r.Void, VoidReason: r.VoidReason,
+			Voters: r.Voters, Ballots: r.Ballots, Superseded: r.Superseded, RollSize: r.RollSize, Elected: []string{},
+			VacantSeats: []string{}}
+		for _, w := range r.Elected {
+			want[i].Elected = append(want[i].Elected, w.Name)
+		}
+		want[i].VacantSeats = append(want[i].VacantSeats, r.VacantSeats...)
+		if r.Report != nil {
+			sum := sha256.Sum256(r.Report)
+			want[i].ReportSHA256 = hex.EncodeToString(sum[:])
+		}
+	}
+	ignoreCount := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Count" }, cmp.Ignore())
+	if diff := cmp.Diff(want, p.Rounds, ignoreCount); diff != "" {
+		t.Errorf("election.counted rounds against the stored results (-want +got):\n%s", diff)
+	}
+	out := make(map[[2]int64]vrCountedRound, len(p.Rounds))
+	for _, r := range p.Rounds {
+		if r.Void && r.Count != nil || r.Round == 0 && r.Count != nil {
+			t.Errorf("contest %d round %d: count %+v recorded, want none without a count", r.Contest, r.Round, r.Count)
+		}
+		out[[2]int64{r.Contest, r.Round}] = r
+	}
+	return out
 }
 
 // reportOf decodes a result's report.
@@ -156,6 +242,17 @@ func TestCountApproval(t *testing.T) {
 		"runoff": false, "elected": []any{"Ada Byron", "Ben Cole", "Cy Dunn"}, "vacant_seats": nil}
 	if diff := cmp.Diff(wantFirst, first); diff != "" || len(p["results"].([]any)) != 4 {
 		t.Errorf("election.counted results %v; the first (-want +got):\n%s", p["results"], diff)
+	}
+	// Every stored result is in "rounds", the count of Individual with the options it ran with.
+	rounds := countedRounds(t, env)
+	wantCount := &elections.CountOptions{Method: "approval", Seats: 3, Seed: hex.EncodeToString(env.roundSeed(t, round)), TermLabels: wantTerms}
+	if diff := cmp.Diff(wantCount, rounds[[2]int64{ind, round}].Count); diff != "" || len(rounds) != 4 {
+		t.Errorf("election.counted: %d rounds; Individual's count (-want +got):\n%s", len(rounds), diff)
+	}
+	for _, key := range []string{"gold", "silver", "bronze"} {
+		if r, ok := rounds[[2]int64{env.contests[key], 0}]; !ok || r.Count != nil || r.ReportSHA256 != "" {
+			t.Errorf("%s: counted round %+v, want round 0 without count or report", key, r)
+		}
 	}
 
 	// Counting again gives the same results and byte-identical reports.
@@ -282,6 +379,14 @@ func TestCountQuorum(t *testing.T) {
 	if slv := resultOf(t, rs, env.contests["silver"]); slv.Void || len(slv.Elected) != 1 || slv.Elected[0].Member != "slv-2" {
 		t.Errorf("silver result %+v, want Bea elected with 1 of 7 voters", slv)
 	}
+	rounds := countedRounds(t, env)
+	if r := rounds[[2]int64{env.contests["individual"], id}]; !r.Void || r.VoidReason != want.VoidReason || r.Count != nil || r.ReportSHA256 != "" {
+		t.Errorf("void round in election.counted %+v, want void, its reason, no count and no report", r)
+	}
+	if r := rounds[[2]int64{env.contests["silver"], id}]; r.Count == nil || r.Count.Seats != 1 || r.Count.Seed != hex.EncodeToString(env.roundSeed(t, id)) ||
+		r.ReportSHA256 == "" {
+		t.Errorf("silver round in election.counted %+v, want its count for one seat with the round's seed", r)
+	}
 }
 
 // TestCountWithoutVote seats acclaimed candidates (by name, in seat order) and leaves the
@@ -340,6 +445,16 @@ func TestCountAffiliationCap(t *testing.T) {
 			slv := resultOf(t, rs, env.contests["silver"])
 			if len(slv.Elected) != 1 || slv.Elected[0].Member != tt.silver {
 				t.Errorf("silver winners %+v, want %s", slv.Elected, tt.silver)
+			}
+			// The log records the cap, the seats held against it and the affiliations.
+			held := map[string]int{}
+			if tt.scope == elections.CapBoard {
+				held["Acme"] = 2
+			}
+			slvCount := countedRounds(t, env)[[2]int64{env.contests["silver"], id}].Count
+			if slvCount == nil || slvCount.AffiliationCap != 2 || slvCount.Affiliations["Ann Silver"] != "Acme" ||
+				!maps.Equal(held, slvCount.AffiliationHeld) {
+				t.Errorf("silver count in election.counted %+v, want cap 2, Acme holding %v, Ann Silver of Acme", slvCount, held)
 			}
 		})
 	}

@@ -95,7 +95,7 @@ func (s *Service) OpenRound(ctx context.Context, actor Actor, electionID int64, 
 // openPlanned freezes the rolls of plan's contests, stores the round with its ballots and
 // records round.opened, within tx.
 func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Election, plan *roundPlan, seed, secret []byte, now time.Time) (*RoundView, error) {
-	var rolls []map[string]any
+	var rolls, logged []map[string]any
 	ballots := make([]RoundBallot, 0, len(plan.contests))
 	ids := make([]int64, 0, len(plan.contests))
 	for _, pc := range plan.contests {
@@ -111,7 +111,9 @@ func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Ele
 			c = fresh
 		}
 		rolls = append(rolls, map[string]any{"contest": c.ID, "fingerprint": c.RollFingerprint, "size": c.RollSize})
-		ballots = append(ballots, roundBallot(c, pc.method, pc.seats, pc.candidates))
+		rb := roundBallot(c, pc.method, pc.seats, pc.candidates)
+		ballots = append(ballots, rb)
+		logged = append(logged, openedBallot(c, &rb))
 		ids = append(ids, c.ID)
 	}
 	if err := ensureElectionSecret(ctx, tx, e.ID, secret); err != nil {
@@ -132,11 +134,26 @@ func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Ele
 	}
 	err = record(ctx, tx, now, actor, e.ID, EventRoundOpened, map[string]any{
 		"round": r.ID, "election": e.ID, "number": r.Number, "runoff": r.Runoff, "contests": ids,
-		"closes_at": r.ClosesAt, "seed_commitment": r.SeedCommitment, "seed_sha256": r.SeedCommitment, "rolls": rolls})
+		"closes_at": r.ClosesAt, "seed_commitment": r.SeedCommitment, "seed_sha256": r.SeedCommitment, "rolls": rolls,
+		"ballots": logged})
 	if err != nil {
 		return nil, err
 	}
 	return roundView(r, ballots), nil
+}
+
+// openedBallot is how round.opened records contest c's ballot rb, so that a verifier can check
+// a bundle's ballots and counts against the log: the method, ballot kind and seats the round
+// decides (a runoff's tied seats), the candidates' ballot names in ballot order (the canonical
+// positions 1..n of the published ballots and counts), the frozen roll and whether revotes
+// replace ballots.
+func openedBallot(c *Contest, rb *RoundBallot) map[string]any {
+	names := make([]string, len(rb.Candidates))
+	for i, cand := range rb.Candidates {
+		names[i] = cand.Name
+	}
+	return map[string]any{"contest": c.ID, "method": rb.Method, "kind": rb.Kind, "seats": rb.Seats, "candidates": names,
+		"roll_fingerprint": c.RollFingerprint, "roll_size": c.RollSize, "revoting": rb.Revoting}
 }
 
 // ensureElectionSecret stores secret as election id's HMAC secret unless it has one.

@@ -76,6 +76,7 @@ func TestOpenRound(t *testing.T) {
 
 	// The rolls of the voted contests are frozen; the others are not.
 	var rolls []any
+	frozen := map[int64]*elections.Contest{}
 	for _, key := range []string{"individual", "gold", "silver", "bronze"} {
 		c, err := env.st.ContestByID(ctx, env.contests[key])
 		if err != nil {
@@ -87,6 +88,7 @@ func TestOpenRound(t *testing.T) {
 		}
 		if voted {
 			rolls = append(rolls, map[string]any{"contest": float64(c.ID), "fingerprint": c.RollFingerprint, "size": float64(c.RollSize)})
+			frozen[c.ID] = c
 		}
 	}
 	if secret, err := env.st.ElectionSecret(ctx, env.election.ID); err != nil || len(secret) != 32 {
@@ -106,7 +108,17 @@ func TestOpenRound(t *testing.T) {
 	}
 	wantPayload := map[string]any{"round": float64(v.Round.ID), "election": float64(env.election.ID), "number": 1.0,
 		"runoff": false, "contests": []any{float64(ind), float64(gold)}, "closes_at": "2026-06-13T00:00:00Z",
-		"seed_commitment": stored.SeedCommitment, "seed_sha256": stored.SeedCommitment, "rolls": rolls}
+		"seed_commitment": stored.SeedCommitment, "seed_sha256": stored.SeedCommitment, "rolls": rolls,
+		// Each contest's ballot: the candidates' names in ballot order are the positions that
+		// the published ballots and the counts use.
+		"ballots": []any{
+			map[string]any{"contest": float64(ind), "method": "approval", "kind": "approval", "seats": 3.0,
+				"candidates":       []any{"Ada Byron (#" + strconv.FormatInt(n["ind-01"], 10) + ")", "Ada Byron (#" + strconv.FormatInt(n["ind-02"], 10) + ")", "bo cole", "Di Eads"},
+				"roll_fingerprint": frozen[ind].RollFingerprint, "roll_size": float64(frozen[ind].RollSize), "revoting": true},
+			map[string]any{"contest": float64(gold), "method": "confidence", "kind": "confidence", "seats": 2.0,
+				"candidates":       []any{"Ann Acme", "Bob Beta"},
+				"roll_fingerprint": frozen[gold].RollFingerprint, "roll_size": float64(frozen[gold].RollSize), "revoting": true},
+		}}
 	if diff := cmp.Diff(wantPayload, decodePayload(t, events[2])); diff != "" || events[2].Actor != vrOfficer.String() {
 		t.Errorf("round.opened by %s, payload (-want +got):\n%s", events[2].Actor, diff)
 	}

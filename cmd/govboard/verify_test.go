@@ -103,6 +103,18 @@ func TestVerifyCommand(t *testing.T) {
 		files["contests/11/round-1/report.json"] = bytes.Replace(files["contests/11/round-1/report.json"],
 			[]byte(`"4.000000000"`), []byte(`"5.000000000"`), 1)
 	})
+	// Re-signed with the service's key after a winner was dropped: only the checks against
+	// the audit log catch it.
+	dropped := bundletest.Data()
+	dropped.Contests[0].Result.Elected = dropped.Contests[0].Result.Elected[1:]
+	var buf bytes.Buffer
+	if err := bundle.Write(&buf, dropped, service); err != nil {
+		t.Fatal(err)
+	}
+	resigned := filepath.Join(t.TempDir(), "resigned.tar.gz")
+	if err := os.WriteFile(resigned, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var receipt string
 	for _, b := range bundletest.Data().Contests[0].Rounds[0].Ballots.Ballots {
 		if !b.Superseded && len(b.Marks) > 0 {
@@ -120,20 +132,36 @@ func TestVerifyCommand(t *testing.T) {
 		anyCheck bool
 	}{
 		{name: "good, PEM key", args: []string{"verify", good, "--key", pemKey}, code: 0,
-			out:    []string{"ok   signature: manifest.json is signed by the trusted key", "ok   recount: contest 11 round 1:", "all 20 checks pass"},
+			out:    []string{"ok   signature: manifest.json is signed by the trusted key", "ok   recount: contest 11 round 1:", "all 34 checks pass"},
 			notOut: []string{"FAIL"}},
-		{name: "good, JWKS key", args: []string{"verify", "--key", jwksKey, good}, code: 0, out: []string{"ok   audit chain:"}},
-		{name: "good, own key", args: []string{"verify", good}, code: 0, out: []string{"not independently trusted"}},
+		{name: "good, JWKS key", args: []string{"verify", "--key", jwksKey, good}, code: 0,
+			out: []string{"ok   audit chain:", "ok   audit entries:", "ok   count: contest 11 round 1:", "ok   result: contest 11"}},
+		{name: "no key", args: []string{"verify", good}, code: 1,
+			out: []string{"FAIL signature: not checked against a trusted key: pass --key with the service's keys from " +
+				"/api/v1/auth/keys, or --trust-bundle-key to accept the key inside the bundle", "1 of 34 checks FAIL"},
+			stderr: "does not verify"},
+		{name: "the bundle's own key, accepted", args: []string{"verify", good, "--trust-bundle-key"}, code: 0,
+			out: []string{"ok   signature: WARNING: manifest.json is signed by key " + jwtauth.Ed25519Key(service).ID, "not independently trusted"}},
 		{name: "receipt", args: []string{"verify", good, "--key", pemKey, "--receipt", receipt}, code: 0,
 			out: []string{"receipt " + receipt + ": counted in contest 11 (Matrix Board 2026: Individual), round 1", "  1. "}},
-		{name: "unknown receipt", args: []string{"verify", good, "--receipt", strings.Repeat("0", 64)}, code: 1,
+		{name: "unknown receipt", args: []string{"verify", good, "--key", jwksKey, "--receipt", strings.Repeat("0", 64)}, code: 1,
 			out: []string{"not in this bundle"}, stderr: "is not in"},
 		{name: "edited count", args: []string{"verify", edited, "--key", pemKey}, code: 1,
 			out: []string{"FAIL manifest: contests/11/round-1/report.json has SHA-256", "FAIL recount: contest 11 round 1 (round 1 of the count): votes of",
-				"checks FAIL"}, stderr: "does not verify"},
-		{name: "another key", args: []string{"verify", forged, "--key", jwksKey}, code: 1,
+				"FAIL count: contest 11 round 1: report.json has SHA-256", "checks FAIL"}, stderr: "does not verify"},
+		{name: "re-signed without a winner", args: []string{"verify", resigned, "--key", jwksKey}, code: 1,
+			out:    []string{"ok   signature:", "ok   manifest:", "FAIL result: contest 11: result.json elects", "1 of 34 checks FAIL"},
+			stderr: "does not verify"},
+		{name: "another key, PEM", args: []string{"verify", forged, "--key", pemKey}, code: 1,
 			out: []string{"FAIL signature: manifest.json is signed by key " + jwtauth.Ed25519Key(bundletest.Key("forger")).ID +
 				", not the trusted key " + jwtauth.Ed25519Key(service).ID}},
+		{name: "another key, JWKS", args: []string{"verify", forged, "--key", jwksKey}, code: 1,
+			out: []string{"FAIL signature: manifest.json names key " + jwtauth.Ed25519Key(bundletest.Key("forger")).ID +
+				", which is not in the trusted key set (keys " + jwtauth.Ed25519Key(service).ID + ")"}},
+		{name: "over --max-size", args: []string{"verify", good, "--key", pemKey, "--max-size", "16KiB"}, code: 2,
+			stderr: "exceed the limit of 16384 bytes in all"},
+		{name: "bad --max-size", args: []string{"verify", good, "--key", pemKey, "--max-size", "lots"}, code: 2,
+			stderr: "--max-size"},
 		{name: "no such file", args: []string{"verify", filepath.Join(t.TempDir(), "none.tar.gz")}, code: 2, stderr: "none.tar.gz"},
 		{name: "not a bundle", args: []string{"verify", pemKey}, code: 2, stderr: "not a gzip"},
 		{name: "bad key", args: []string{"verify", good, "--key", good}, code: 2, stderr: "--key"},

@@ -217,7 +217,7 @@ func (s *Store) ListEvents(_ context.Context, f elections.EventFilter) ([]electi
 	var out []elections.Event
 	for _, e := range s.state.events {
 		if e.ID > f.AfterID && (f.Kind == "" || e.Kind == f.Kind) && (f.Election == 0 || e.Election == f.Election) &&
-			len(out) < f.Limit {
+			(!f.Accounts || strings.HasPrefix(e.Actor, "user:") || e.Actor == "cli") && len(out) < f.Limit {
 			out = append(out, e)
 		}
 	}

@@ -9,62 +9,162 @@ import (
 	"github.com/govboard/govboard/elections"
 )
 
-// auditLog is the audit part of a bundle as read: this election's entries, for the checks
-// that compare the contests with what the log recorded.
+// auditLog is the audit part of a bundle as read: the chain's records and this election's
+// entries, for the checks that compare the contests with what the log recorded.
 type auditLog struct {
+	records []elections.ChainRecord
 	entries []elections.Event
 	// err says why the entries could not be read ("" when they could).
 	err string
+	// The payloads the cross-checks read, decoded (nil when the log has no such entry):
+	// election.created, the last election.counted and election.certified, with their ids.
+	created     *createdPayload
+	counted     *countedPayload
+	countedID   int64
+	certified   *certifiedPayload
+	certifiedID int64
 }
 
-// checkAudit adds the audit chain check and returns the entries.
+// createdPayload is the part of election.created that verify reads.
+type createdPayload struct {
+	Contests []struct {
+		Contest int64    `json:"contest"`
+		Seats   []string `json:"seats"`
+	} `json:"contests"`
+}
+
+// countedPayload is the part of election.counted that verify reads: each contest's final
+// result, and every count of a contest and round.
+type countedPayload struct {
+	Results []countedResult `json:"results"`
+	Rounds  []countedRound  `json:"rounds"`
+}
+
+// countedResult is one final result of election.counted.
+type countedResult struct {
+	Contest     int64    `json:"contest"`
+	Round       int64    `json:"round"`
+	Outcome     string   `json:"outcome"`
+	Elected     []string `json:"elected"`
+	VacantSeats []string `json:"vacant_seats"`
+	Void        bool     `json:"void"`
+	Runoff      bool     `json:"runoff"`
+}
+
+// countedRound is one count of election.counted's "rounds".
+type countedRound struct {
+	Contest      int64                   `json:"contest"`
+	Round        int64                   `json:"round"`
+	Outcome      string                  `json:"outcome"`
+	Void         bool                    `json:"void"`
+	VoidReason   string                  `json:"void_reason"`
+	Voters       int                     `json:"voters"`
+	Ballots      int                     `json:"ballots"`
+	Superseded   int                     `json:"superseded"`
+	RollSize     int                     `json:"roll_size"`
+	Elected      []string                `json:"elected"`
+	VacantSeats  []string                `json:"vacant_seats"`
+	ReportSHA256 string                  `json:"report_sha256"`
+	Count        *elections.CountOptions `json:"count"`
+}
+
+// certifiedPayload is the part of election.certified that verify reads.
+type certifiedPayload struct {
+	Terms []struct {
+		Seat   string `json:"seat"`
+		Holder string `json:"holder"`
+	} `json:"terms"`
+	VacantSeats []string `json:"vacant_seats"`
+}
+
+// openedPayload is the part of round.opened that verify reads.
+type openedPayload struct {
+	Round   int64          `json:"round"`
+	Runoff  bool           `json:"runoff"`
+	Ballots []openedBallot `json:"ballots"`
+}
+
+// openedBallot is one contest's ballot in round.opened.
+type openedBallot struct {
+	Contest         int64    `json:"contest"`
+	Method          string   `json:"method"`
+	Kind            string   `json:"kind"`
+	Seats           int      `json:"seats"`
+	Candidates      []string `json:"candidates"`
+	RollFingerprint string   `json:"roll_fingerprint"`
+	RollSize        int      `json:"roll_size"`
+}
+
+// closedPayload is the part of round.closed that verify reads.
+type closedPayload struct {
+	Round   int64  `json:"round"`
+	Seed    string `json:"seed"`
+	Ballots []struct {
+		Contest int64 `json:"contest"`
+		Voters  int   `json:"voters"`
+	} `json:"ballots"`
+}
+
+// checkAudit adds the audit chain and audit entries checks and returns the log.
 func (b *Bundle) checkAudit(rep *Report) *auditLog {
 	log := &auditLog{}
+	records, err := b.readChain()
+	switch {
+	case err != nil:
+		rep.add(CheckAuditChain, false, "%s", err)
+	default:
+		log.records = records
+		var head elections.ChainLink
+		if err := b.readJSON(pathHead, &head); err != nil {
+			rep.add(CheckAuditChain, false, "%s", err)
+		} else if msg := checkChain(records, head, b.manifest.AuditHead); msg != "" {
+			rep.add(CheckAuditChain, false, "%s", msg)
+		} else {
+			rep.add(CheckAuditChain, true, "the %d records of %s hash to their recorded hashes and chain up to the head, entry %d "+
+				"(hash %s), as %s and %s say", len(records), pathChain, head.ID, head.Hash, pathHead, pathManifest)
+		}
+	}
 	entries, err := b.readEntries()
 	if err != nil {
 		log.err = err.Error()
-		rep.add(CheckAuditChain, false, "%s", err)
+		rep.add(CheckAuditEntries, false, "%s", err)
 		return log
 	}
 	log.entries = entries
-	links, err := b.readChain()
-	if err != nil {
-		rep.add(CheckAuditChain, false, "%s", err)
-		return log
+	if msg := checkEntries(records, entries, b.manifest.Election); msg != "" {
+		rep.add(CheckAuditEntries, false, "%s", msg)
+	} else {
+		rep.add(CheckAuditEntries, true, "%s holds in full the %d entries of election %d whose payload a bundle publishes, "+
+			"each with its record's fields and payload SHA-256, and nothing else", pathEntries, len(entries), b.manifest.Election)
 	}
-	var head elections.ChainLink
-	if err := b.readJSON(pathHead, &head); err != nil {
-		rep.add(CheckAuditChain, false, "%s", err)
-		return log
-	}
-	if msg := checkChain(links, head, b.manifest.AuditHead, entries); msg != "" {
-		rep.add(CheckAuditChain, false, "%s", msg)
-		return log
-	}
-	rep.add(CheckAuditChain, true, "%d entries chained up to the head, entry %d (hash %s); the %d entries of this election "+
-		"hash to their links", len(links), head.ID, head.Hash, len(entries))
+	log.decode()
 	return log
 }
 
-// checkChain returns the first thing wrong with the chain, or "".
-func checkChain(links []elections.ChainLink, head elections.ChainLink, mhead AuditHead, entries []elections.Event) string {
-	byID := make(map[int64]elections.ChainLink, len(links))
-	for i, l := range links {
+// checkChain returns the first thing wrong with the chain of records, or "": every record
+// must hash to its hash (elections.ChainRecordHash), link to the one before, and the last be
+// the head of head.json and of the manifest.
+func checkChain(records []elections.ChainRecord, head elections.ChainLink, mhead AuditHead) string {
+	for i := range records {
+		r := &records[i]
 		switch {
-		case i == 0 && l.PrevHash != "":
+		case i == 0 && r.PrevHash != "":
 			return fmt.Sprintf("%s: the first entry, %d, has prev_hash %s, not \"\": the chain does not start at the first entry",
-				pathChain, l.ID, l.PrevHash)
-		case i > 0 && l.ID <= links[i-1].ID:
-			return fmt.Sprintf("%s line %d: entry %d does not follow entry %d", pathChain, i+1, l.ID, links[i-1].ID)
-		case i > 0 && l.PrevHash != links[i-1].Hash:
+				pathChain, r.ID, r.PrevHash)
+		case i > 0 && r.ID <= records[i-1].ID:
+			return fmt.Sprintf("%s line %d: entry %d does not follow entry %d", pathChain, i+1, r.ID, records[i-1].ID)
+		case i > 0 && r.PrevHash != records[i-1].Hash:
 			return fmt.Sprintf("%s line %d: entry %d has prev_hash %s, but entry %d before it has hash %s: the chain is broken",
-				pathChain, i+1, l.ID, l.PrevHash, links[i-1].ID, links[i-1].Hash)
+				pathChain, i+1, r.ID, r.PrevHash, records[i-1].ID, records[i-1].Hash)
 		}
-		byID[l.ID] = l
+		if h := elections.ChainRecordHash(r); h != r.Hash {
+			return fmt.Sprintf("%s line %d: entry %d (%s) hashes to %s, not to its recorded hash %s: the record was changed",
+				pathChain, i+1, r.ID, r.Kind, h, r.Hash)
+		}
 	}
 	var last elections.ChainLink
-	if len(links) > 0 {
-		last = links[len(links)-1]
+	if n := len(records); n > 0 {
+		last = elections.ChainLink{ID: records[n-1].ID, PrevHash: records[n-1].PrevHash, Hash: records[n-1].Hash}
 	}
 	switch {
 	case last != head:
@@ -74,36 +174,98 @@ func checkChain(links []elections.ChainLink, head elections.ChainLink, mhead Aud
 		return fmt.Sprintf("%s is entry %d (hash %s), but %s names entry %d (hash %s)",
 			pathHead, head.ID, head.Hash, pathManifest, mhead.ID, mhead.Hash)
 	}
+	return ""
+}
+
+// checkEntries returns the first thing wrong with entries.jsonl against the chain's
+// records, or "": each record of election whose kind is published in full has its entry,
+// with the record's fields and a payload hashing to its payload_sha256, in chain order, and
+// there is no other entry.
+func checkEntries(records []elections.ChainRecord, entries []elections.Event, election int64) string {
+	byID := make(map[int64]*elections.ChainRecord, len(records))
+	var want []*elections.ChainRecord
+	for i := range records {
+		r := &records[i]
+		byID[r.ID] = r
+		if r.Election == election && elections.BundlePayloadPublished(r.Kind) {
+			want = append(want, r)
+		}
+	}
+	have := make(map[int64]bool, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		l, ok := byID[e.ID]
+		r, ok := byID[e.ID]
 		switch {
 		case !ok:
 			return fmt.Sprintf("%s: entry %d (%s) is not in %s", pathEntries, e.ID, e.Kind, pathChain)
-		case e.PrevHash != l.PrevHash || e.Hash != l.Hash:
-			return fmt.Sprintf("%s: entry %d (%s) has prev_hash %s and hash %s, %s has %s and %s",
-				pathEntries, e.ID, e.Kind, e.PrevHash, e.Hash, pathChain, l.PrevHash, l.Hash)
+		case have[e.ID]:
+			return fmt.Sprintf("%s: entry %d (%s) appears twice", pathEntries, e.ID, e.Kind)
+		case i > 0 && e.ID <= entries[i-1].ID:
+			return fmt.Sprintf("%s: entry %d (%s) comes after entry %d", pathEntries, e.ID, e.Kind, entries[i-1].ID)
+		case e.Election != election || !elections.BundlePayloadPublished(e.Kind):
+			return fmt.Sprintf("%s: entry %d (%s, election %d) is not an entry of election %d that a bundle publishes",
+				pathEntries, e.ID, e.Kind, e.Election, election)
 		}
-		if h := elections.ChainHash(e); h != e.Hash {
-			return fmt.Sprintf("%s: entry %d (%s) hashes to %s, not to its recorded hash %s: its content was changed",
-				pathEntries, e.ID, e.Kind, h, e.Hash)
+		have[e.ID] = true
+		got := e.Record()
+		got.Hash = e.Hash
+		if !got.At.Equal(r.At) || got.Actor != r.Actor || got.Kind != r.Kind || got.Election != r.Election ||
+			got.PrevHash != r.PrevHash || got.Hash != r.Hash {
+			return fmt.Sprintf("%s: entry %d (%s) does not have the fields of its record in %s", pathEntries, e.ID, e.Kind, pathChain)
+		}
+		if got.PayloadSHA256 != r.PayloadSHA256 {
+			return fmt.Sprintf("%s: the payload of entry %d (%s) has SHA-256 %s, not its record's %s: its content was changed",
+				pathEntries, e.ID, e.Kind, got.PayloadSHA256, r.PayloadSHA256)
+		}
+	}
+	for _, r := range want {
+		if !have[r.ID] {
+			return fmt.Sprintf("%s lacks entry %d (%s) of election %d, whose payload a bundle publishes in full",
+				pathEntries, r.ID, r.Kind, election)
 		}
 	}
 	return ""
 }
 
+// decode decodes the payloads the cross-checks read. A payload that does not decode is left
+// nil: the check that needs it says it is missing.
+func (l *auditLog) decode() {
+	for i := range l.entries {
+		e := &l.entries[i]
+		switch e.Kind {
+		case elections.EventElectionCreated:
+			var p createdPayload
+			if l.created == nil && json.Unmarshal(e.Payload, &p) == nil {
+				l.created = &p
+			}
+		case elections.EventElectionCounted:
+			var p countedPayload
+			if json.Unmarshal(e.Payload, &p) == nil {
+				l.counted, l.countedID = &p, e.ID
+			} else {
+				l.counted, l.countedID = nil, e.ID
+			}
+		case elections.EventElectionCertified:
+			var p certifiedPayload
+			if json.Unmarshal(e.Payload, &p) == nil {
+				l.certified, l.certifiedID = &p, e.ID
+			}
+		}
+	}
+}
+
 // readChain reads audit/chain.jsonl.
-func (b *Bundle) readChain() ([]elections.ChainLink, error) {
-	var links []elections.ChainLink
+func (b *Bundle) readChain() ([]elections.ChainRecord, error) {
+	var records []elections.ChainRecord
 	err := b.lines(pathChain, func(n int, line []byte) error {
-		var l elections.ChainLink
-		if err := strictJSON(line, &l); err != nil {
+		var r elections.ChainRecord
+		if err := strictJSON(line, &r); err != nil {
 			return fmt.Errorf("%s line %d: %v", pathChain, n, err)
 		}
-		links = append(links, l)
+		records = append(records, r)
 		return nil
 	})
-	return links, err
+	return records, err
 }
 
 // readEntries reads audit/entries.jsonl.
@@ -172,6 +334,59 @@ func (l *auditLog) roundEntry(kind string, roundID int64) (map[string]json.RawMe
 		}
 	}
 	return nil, 0
+}
+
+// opened returns the round.opened entry of roundID, decoded, and its id.
+func (l *auditLog) opened(roundID int64) (*openedPayload, int64) {
+	p, id := l.roundEntry(elections.EventRoundOpened, roundID)
+	if p == nil {
+		return nil, 0
+	}
+	raw, _ := json.Marshal(p)
+	var o openedPayload
+	if json.Unmarshal(raw, &o) != nil {
+		return nil, id
+	}
+	return &o, id
+}
+
+// closed returns the round.closed entry of roundID, decoded, and its id.
+func (l *auditLog) closed(roundID int64) (*closedPayload, int64) {
+	p, id := l.roundEntry(elections.EventRoundClosed, roundID)
+	if p == nil {
+		return nil, 0
+	}
+	raw, _ := json.Marshal(p)
+	var c closedPayload
+	if json.Unmarshal(raw, &c) != nil {
+		return nil, id
+	}
+	return &c, id
+}
+
+// recordsAfter returns how many chain records of election of kind come after entry id.
+func (l *auditLog) recordsAfter(election int64, kind string, id int64) int {
+	n := 0
+	for i := range l.records {
+		if r := &l.records[i]; r.ID > id && r.Election == election && r.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// countedRound returns the count of contest and round id in the authoritative
+// election.counted entry, or nil.
+func (l *auditLog) countedRound(contest, round int64) *countedRound {
+	if l.counted == nil {
+		return nil
+	}
+	for i := range l.counted.Rounds {
+		if r := &l.counted.Rounds[i]; r.Contest == contest && r.Round == round {
+			return r
+		}
+	}
+	return nil
 }
 
 // acceptedReceipts returns the receipt hashes that the ballots.accepted entries record for

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -133,31 +134,41 @@ func TestWriteVerify(t *testing.T) {
 	if m.KeyID != jwtauth.Ed25519PublicKey(servicePub()).ID || m.AuditHead.ID != d.Audit.Head.ID || len(m.Files) != len(want)-2 {
 		t.Errorf("manifest: %+v", m)
 	}
-	// Payloads go in verbatim, HTML characters and all, since the hashes cover their bytes.
-	if !bytes.Contains(files[pathEntries], []byte(`"payload":{"election":7,"year":2026}`)) {
-		t.Errorf("entries.jsonl:\n%s", files[pathEntries])
+	// Payloads go in verbatim, since the hashes cover their bytes.
+	for _, e := range d.Audit.Entries {
+		if !bytes.Contains(files[pathEntries], append([]byte(`"payload":`), e.Payload...)) {
+			t.Errorf("entries.jsonl lacks the payload of entry %d verbatim:\n%s", e.ID, files[pathEntries])
+		}
+	}
+	if n := bytes.Count(files[pathChain], []byte("\n")); n != len(d.Audit.Chain) || !bytes.Contains(files[pathChain], []byte(`"payload_sha256":`)) {
+		t.Errorf("chain.jsonl has %d lines, want %d records:\n%s", n, len(d.Audit.Chain), files[pathChain])
 	}
 
-	for _, trusted := range []ed25519.PublicKey{nil, servicePub()} {
-		rep := verify(t, data, trusted)
+	for _, opts := range []Options{{TrustBundleKey: true}, {Trusted: servicePub()}} {
+		b, err := Open(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := b.VerifyWith(opts)
 		if !rep.OK {
-			t.Fatalf("trusted %v: the bundle does not verify: %+v", trusted != nil, rep.Failed())
+			t.Fatalf("%+v: the bundle does not verify: %+v", opts, rep.Failed())
 		}
 		counts := map[string]int{}
 		for _, c := range rep.Checks {
 			counts[c.Name]++
 		}
-		wantCounts := map[string]int{CheckSignature: 1, CheckManifest: 1, CheckAuditChain: 1, CheckElection: 1, CheckSeed: 3,
-			CheckReceipts: 3, CheckBallotFiles: 3, CheckRecount: 3, CheckResult: 4}
+		wantCounts := map[string]int{CheckSignature: 1, CheckManifest: 1, CheckAuditChain: 1, CheckAuditEntries: 1,
+			CheckElection: 1, CheckContests: 1, CheckSeed: 3, CheckRoll: 3, CheckCount: 3, CheckCandidates: 3, CheckReceipts: 3,
+			CheckTurnout: 3, CheckBallotFiles: 3, CheckRecount: 3, CheckResult: 4}
 		if !maps.Equal(counts, wantCounts) {
 			t.Errorf("checks %v, want %v", counts, wantCounts)
 		}
 		sig := rep.Checks[0].Detail
-		if untrusted := strings.Contains(sig, "not independently trusted"); untrusted != (trusted == nil) {
-			t.Errorf("trusted %v: signature detail %q", trusted != nil, sig)
+		if untrusted := strings.Contains(sig, "WARNING") && strings.Contains(sig, "not independently trusted"); untrusted != opts.TrustBundleKey {
+			t.Errorf("%+v: signature detail %q", opts, sig)
 		}
 	}
-	for _, c := range verify(t, data, nil).Checks {
+	for _, c := range verify(t, data, servicePub()).Checks {
 		if c.Name == CheckRecount && strings.HasPrefix(c.Detail, "contest 13") && !strings.Contains(c.Detail, "void") {
 			t.Errorf("the void contest's recount check says %q", c.Detail)
 		}
@@ -172,8 +183,10 @@ type tamper struct {
 	resign bool
 	// key, when set, re-signs with this key instead.
 	key ed25519.PrivateKey
-	// check is the check that must fail.
+	// check is the check that must fail, with the details that edit returns; also are other
+	// checks that must fail, with details each.
 	check string
+	also  map[string][]string
 }
 
 const meekDir = "contests/11/round-1/"
@@ -182,15 +195,82 @@ const meekDir = "contests/11/round-1/"
 // ballot files again, as a careful forger would.
 func editBallots(t *testing.T, files map[string][]byte, edit func(pb *elections.PublishedBallots) string) string {
 	t.Helper()
-	pb, err := ReadBallotsJSON(bytes.NewReader(files[meekDir+"ballots.json"]))
+	return editBallotsIn(t, files, meekDir, edit)
+}
+
+// editBallotsIn is editBallots for the round directory dir.
+func editBallotsIn(t *testing.T, files map[string][]byte, dir string, edit func(pb *elections.PublishedBallots) string) string {
+	t.Helper()
+	pb, err := ReadBallotsJSON(bytes.NewReader(files[dir+"ballots.json"]))
 	if err != nil {
 		t.Fatal(err)
 	}
 	name := edit(pb)
-	files[meekDir+"ballots.json"] = ballotsBytes(pb, WriteBallotsJSON)
-	files[meekDir+"ballots.blt"] = ballotsBytes(pb, WriteBallotsBLT)
+	files[dir+"ballots.json"] = ballotsBytes(pb, WriteBallotsJSON)
+	if _, ok := files[dir+"ballots.blt"]; ok {
+		files[dir+"ballots.blt"] = ballotsBytes(pb, WriteBallotsBLT)
+	}
 	return name
 }
+
+// recountInto counts the round directory dir again from its ballots.json and count.json and
+// writes the report and count sheet in place of the stored ones, as a careful forger would.
+func recountInto(t *testing.T, files map[string][]byte, dir string) {
+	t.Helper()
+	var c countJSON
+	if err := json.Unmarshal(files[dir+"count.json"], &c); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Recount(files[dir+"ballots.json"], c.CountOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j, txt bytes.Buffer
+	if err := rep.WriteJSON(&j); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteText(&txt); err != nil {
+		t.Fatal(err)
+	}
+	files[dir+"report.json"], files[dir+"report.txt"] = j.Bytes(), txt.Bytes()
+}
+
+// editJSON decodes the file path into v, calls edit and writes v back.
+func editJSON[T any](t *testing.T, files map[string][]byte, path string, edit func(v *T)) {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(files[path], &v); err != nil {
+		t.Fatal(err)
+	}
+	edit(&v)
+	setJSON(t, files, path, v)
+}
+
+// dropEntry removes the entry id from entries.jsonl and returns it.
+func dropEntry(t *testing.T, files map[string][]byte, id int64) elections.Event {
+	t.Helper()
+	var out []byte
+	var dropped *elections.Event
+	for _, line := range bytes.SplitAfter(files[pathEntries], []byte("\n")) {
+		var e entryJSON
+		if len(line) > 0 && json.Unmarshal(line, &e) == nil && e.ID == id {
+			dropped = &elections.Event{ID: e.ID, Kind: e.Kind, Payload: e.Payload}
+			continue
+		}
+		out = append(out, line...)
+	}
+	if dropped == nil {
+		t.Fatalf("no entry %d in entries.jsonl", id)
+	}
+	files[pathEntries] = out
+	return *dropped
+}
+
+// Entry ids of bundletest's audit log: the first ballots.accepted, election.certified.
+const (
+	entryAccepted  = 13
+	entryCertified = 27
+)
 
 // editReport changes the stored report of the meek round and writes its count sheet again.
 func editReport(t *testing.T, files map[string][]byte, edit func(rep *report.Report)) {
@@ -251,7 +331,7 @@ var tampers = []tamper{
 			v.Value = "99.000000000"
 		})
 		return []string{"contest 11 round 1 (round 1 of the count): votes of " + who + ": report 99.000000000, recount " + was}
-	}},
+	}, also: map[string][]string{CheckCount: {"contest 11 round 1: report.json has SHA-256", "election.counted (entry 21) recorded"}}},
 	{name: "replace the seed, consistent commitment", resign: true, check: CheckSeed,
 		edit: func(t *testing.T, files map[string][]byte) []string {
 			seed := bytes.Repeat([]byte{7}, 32)
@@ -276,10 +356,124 @@ var tampers = []tamper{
 		files[pathChain] = []byte(strings.Join(slices.Delete(lines, 4, 5), ""))
 		return []string{"audit/chain.jsonl line 5", "entry 11 has prev_hash", "entry 7 before it"}
 	}},
-	{name: "change an entry", resign: true, check: CheckAuditChain, edit: func(t *testing.T, files map[string][]byte) []string {
+	{name: "change an entry", resign: true, check: CheckAuditEntries, edit: func(t *testing.T, files map[string][]byte) []string {
 		files[pathEntries] = bytes.Replace(files[pathEntries], []byte(`"year":2026`), []byte(`"year":2025`), 1)
-		return []string{"entry 3 (election.created) hashes to"}
+		return []string{"the payload of entry 3 (election.created) has SHA-256", "its content was changed"}
 	}},
+	{name: "change a withheld record", resign: true, check: CheckAuditChain, edit: func(t *testing.T, files map[string][]byte) []string {
+		lines := bytes.SplitAfter(files[pathChain], []byte("\n"))
+		lines[3] = bytes.Replace(lines[3], []byte(`"actor":"user:1"`), []byte(`"actor":"cli"`), 1)
+		files[pathChain] = bytes.Join(lines, nil)
+		return []string{"audit/chain.jsonl line 4: entry 7 (roll.entry_added) hashes to", "the record was changed"}
+	}},
+	{name: "drop election.certified from entries.jsonl", resign: true, check: CheckAuditEntries,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			dropEntry(t, files, entryCertified)
+			return []string{"audit/entries.jsonl lacks entry 27 (election.certified) of election 7"}
+		}},
+	{name: "drop a ballots.accepted entry with its ballots, recount", resign: true, check: CheckAuditEntries,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			e := dropEntry(t, files, entryAccepted)
+			var p struct {
+				Contests []struct {
+					Contest  int64    `json:"contest"`
+					Receipts []string `json:"receipts_sha256"`
+				} `json:"contests"`
+			}
+			if err := json.Unmarshal(e.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range p.Contests {
+				dir := fmt.Sprintf("contests/%d/round-1/", c.Contest)
+				editBallotsIn(t, files, dir, func(pb *elections.PublishedBallots) string {
+					pb.Ballots = slices.DeleteFunc(pb.Ballots, func(b elections.PublishedBallot) bool {
+						return slices.Contains(c.Receipts, elections.ReceiptSHA256(b.Receipt))
+					})
+					return ""
+				})
+				if _, ok := files[dir+"report.json"]; ok {
+					recountInto(t, files, dir)
+				}
+			}
+			return []string{"audit/entries.jsonl lacks entry 13 (ballots.accepted) of election 7"}
+		}},
+	{name: "void a contest and delete its report", resign: true, check: CheckCount,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			dir := "contests/12/round-1/"
+			editJSON(t, files, dir+"count.json", func(c *countJSON) {
+				c.Void, c.VoidReason, c.CountOptions = true, "turnout 20 of 50 (40%) is below the quorum of 50%", elections.CountOptions{}
+			})
+			delete(files, dir+"report.json")
+			delete(files, dir+"report.txt")
+			editJSON(t, files, "contests/12/result.json", func(r *resultJSON) {
+				r.Void, r.VoidReason, r.Elected, r.VacantSeats = true, "turnout 20 of 50 (40%) is below the quorum of 50%",
+					[]winnerJSON{}, []string{"corporate-1", "corporate-2"}
+			})
+			return []string{"contest 12 round 1: count.json says void true", "election.counted (entry 21) says void false"}
+		}},
+	{name: "change seats in count.json, recount", resign: true, check: CheckCount,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			dir := "contests/12/round-1/"
+			editJSON(t, files, dir+"count.json", func(c *countJSON) { c.Seats = 1 })
+			recountInto(t, files, dir)
+			return []string{"contest 12 round 1: count.json has seats 1, election.counted (entry 21) counted with seats 2"}
+		}},
+	{name: "swap two candidate names, recount", resign: true, check: CheckCandidates,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			editBallots(t, files, func(pb *elections.PublishedBallots) string {
+				pb.Candidates = slices.Clone(pb.Candidates)
+				pb.Candidates[0], pb.Candidates[1] = pb.Candidates[1], pb.Candidates[0]
+				return ""
+			})
+			recountInto(t, files, meekDir)
+			return []string{"contest 11 round 1: candidate 1 of ballots.json is \"Bo Brand\"",
+				"round.opened (entry 9) published \"Ann Archer\""}
+		}},
+	{name: "mark a counted ballot superseded, recount", resign: true, check: CheckTurnout,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			editBallots(t, files, func(pb *elections.PublishedBallots) string {
+				i := slices.IndexFunc(pb.Ballots, func(b elections.PublishedBallot) bool { return !b.Superseded })
+				pb.Ballots[i].Superseded = true
+				return ""
+			})
+			recountInto(t, files, meekDir)
+			return []string{"contest 11 round 1: ballots.json has 29 counted ballot(s), round.closed (entry 19) records 30 voter(s)"}
+		}},
+	{name: "drop a winner from result.json", resign: true, check: CheckResult,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			var all, kept []string
+			editJSON(t, files, "contests/11/result.json", func(r *resultJSON) {
+				for _, w := range r.Elected {
+					all = append(all, w.Name)
+				}
+				r.Elected = slices.Delete(r.Elected, 1, 2)
+				for _, w := range r.Elected {
+					kept = append(kept, w.Name)
+				}
+			})
+			return []string{"contest 11: result.json elects " + strings.Join(kept, ", ") + ", election.counted (entry 21) elected " +
+				strings.Join(all, ", ")}
+		}},
+	{name: "change the roll", resign: true, check: CheckRoll,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			setJSON(t, files, meekDir+"roll.json", rollJSON{Fingerprint: strings.Repeat("f", 64), Size: 49})
+			return []string{"contest 11 round 1: roll.json has fingerprint " + strings.Repeat("f", 64) + " and size 49",
+				"round.opened (entry 9) recorded"}
+		}},
+	{name: "remove a contest", resign: true, check: CheckContests,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			for p := range files {
+				if strings.HasPrefix(p, "contests/12/") {
+					delete(files, p)
+				}
+			}
+			return []string{"contest 12 of election.created is not in the bundle"}
+		}},
+	{name: "round without count.json", resign: true, check: CheckContests,
+		edit: func(t *testing.T, files map[string][]byte) []string {
+			delete(files, "contests/12/round-1/count.json")
+			return []string{"contests/12/round-1/ has no count.json"}
+		}, also: map[string][]string{CheckRecount: {"contest 12 round 1: contests/12/round-1/count.json is missing"}}},
 	{name: "resign with another key", key: testKey("forger"), check: CheckSignature,
 		edit: func(t *testing.T, files map[string][]byte) []string {
 			files[meekDir+"report.txt"] = append(files[meekDir+"report.txt"], "forged\n"...)
@@ -292,7 +486,11 @@ var tampers = []tamper{
 	}},
 	{name: "unlisted file", check: CheckManifest, edit: func(t *testing.T, files map[string][]byte) []string {
 		files["contests/14/extra.json"] = []byte("{}\n")
-		return []string{"contests/14/extra.json is not listed in manifest.json"}
+		return []string{"contests/14/extra.json is not a file of the bundle layout: refused unread"}
+	}},
+	{name: "unlisted file of the layout", check: CheckManifest, edit: func(t *testing.T, files map[string][]byte) []string {
+		files["contests/14/round-1/seed.json"] = []byte("{}\n")
+		return []string{"contests/14/round-1/seed.json is not listed in manifest.json"}
 	}},
 	{name: "path traversal", check: CheckManifest, edit: func(t *testing.T, files map[string][]byte) []string {
 		files["../evil"] = []byte("x")
@@ -332,6 +530,20 @@ func TestTamper(t *testing.T) {
 			for _, w := range wantDetail {
 				if !strings.Contains(found.Detail, w) {
 					t.Errorf("%s detail %q does not contain %q", tt.check, found.Detail, w)
+				}
+			}
+			for name, details := range tt.also {
+				i := slices.IndexFunc(rep.Checks, func(c Check) bool {
+					return c.Name == name && !c.OK && strings.Contains(c.Detail, details[0])
+				})
+				if i < 0 {
+					t.Errorf("no %s check failed with %q; failed: %+v", name, details[0], rep.Failed())
+					continue
+				}
+				for _, w := range details {
+					if !strings.Contains(rep.Checks[i].Detail, w) {
+						t.Errorf("%s detail %q does not contain %q", name, rep.Checks[i].Detail, w)
+					}
 				}
 			}
 			// Signed with the same key, only the content checks can catch the change.
@@ -398,9 +610,18 @@ func TestFindReceipt(t *testing.T) {
 		}
 	}
 	apb := d.Contests[1].Rounds[0].Ballots
+	// Without a trusted key the answer is given, but not trusted, unless the bundle's own key
+	// is accepted.
 	lk, _ := FindReceipt(bytes.NewReader(data), apb.Ballots[0].Receipt, nil)
-	if !lk.Found || lk.ContestID != 12 || lk.Trusted != true || len(lk.Choices) != len(apb.Ballots[0].Marks) {
-		t.Errorf("approval lookup %+v", lk)
+	if !lk.Found || lk.ContestID != 12 || lk.Trusted || len(lk.Choices) != len(apb.Ballots[0].Marks) {
+		t.Errorf("approval lookup without a key %+v", lk)
+	}
+	b, err := Open(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lk := b.FindReceiptWith(apb.Ballots[0].Receipt, Options{TrustBundleKey: true}); !lk.Found || !lk.Trusted {
+		t.Errorf("approval lookup trusting the bundle's key %+v", lk)
 	}
 	lk, _ = FindReceipt(bytes.NewReader(data), strings.Repeat("0", 64), servicePub())
 	if lk.Found {

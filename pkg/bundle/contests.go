@@ -32,30 +32,38 @@ func (r *bundleRound) where() string { return fmt.Sprintf("contest %d round %d",
 
 var (
 	resultPath = regexp.MustCompile(`^contests/([1-9][0-9]{0,18})/result\.json$`)
-	roundPath  = regexp.MustCompile(`^contests/([1-9][0-9]{0,18})/round-([1-9][0-9]{0,8})/count\.json$`)
+	roundPath  = regexp.MustCompile(`^contests/([1-9][0-9]{0,18})/round-([1-9][0-9]{0,8})/[^/]+$`)
 )
 
-// contests returns the contest ids of the bundle and their rounds, in numeric order.
+// contests returns the contest ids of the bundle (those with a result.json) and the rounds
+// of every contest (every round directory, with or without count.json), in numeric order.
 func (b *Bundle) contests() ([]int64, map[int64][]*bundleRound) {
 	var ids []int64
 	rounds := map[int64][]*bundleRound{}
+	seen := map[[2]int64]bool{}
 	for p := range b.files {
 		if m := resultPath.FindStringSubmatch(p); m != nil {
 			id, _ := strconv.ParseInt(m[1], 10, 64)
 			ids = append(ids, id)
 		}
-		if m := roundPath.FindStringSubmatch(p); m != nil {
-			id, _ := strconv.ParseInt(m[1], 10, 64)
-			n, _ := strconv.Atoi(m[2])
-			r := &bundleRound{contest: id, number: n, dir: fmt.Sprintf("contests/%d/round-%d/", id, n)}
-			r.countErr = b.readJSON(r.dir+"count.json", &r.count)
-			if data, ok := b.files[r.dir+"ballots.json"]; !ok {
-				r.ballotsErr = fmt.Errorf("%sballots.json is missing", r.dir)
-			} else if r.ballots, r.ballotsErr = ReadBallotsJSON(bytes.NewReader(data)); r.ballotsErr != nil {
-				r.ballotsErr = fmt.Errorf("%sballots.json: %v", r.dir, r.ballotsErr)
-			}
-			rounds[id] = append(rounds[id], r)
+		m := roundPath.FindStringSubmatch(p)
+		if m == nil {
+			continue
 		}
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		n, _ := strconv.Atoi(m[2])
+		if seen[[2]int64{id, int64(n)}] {
+			continue
+		}
+		seen[[2]int64{id, int64(n)}] = true
+		r := &bundleRound{contest: id, number: n, dir: fmt.Sprintf("contests/%d/round-%d/", id, n)}
+		r.countErr = b.readJSON(r.dir+"count.json", &r.count)
+		if data, ok := b.files[r.dir+"ballots.json"]; !ok {
+			r.ballotsErr = fmt.Errorf("%sballots.json is missing", r.dir)
+		} else if r.ballots, r.ballotsErr = ReadBallotsJSON(bytes.NewReader(data)); r.ballotsErr != nil {
+			r.ballotsErr = fmt.Errorf("%sballots.json: %v", r.dir, r.ballotsErr)
+		}
+		rounds[id] = append(rounds[id], r)
 	}
 	slices.Sort(ids)
 	for _, rs := range rounds {
@@ -64,44 +72,24 @@ func (b *Bundle) contests() ([]int64, map[int64][]*bundleRound) {
 	return ids, rounds
 }
 
-// checkContests adds the election check and the checks of every contest and round.
+// checkContests adds the election and contests checks and the checks of every contest and
+// round.
 func (b *Bundle) checkContests(rep *Report, log *auditLog) {
-	var e electionJSON
-	if err := b.readJSON(pathElection, &e); err != nil {
-		rep.add(CheckElection, false, "%s", err)
-	} else if e.ID != b.manifest.Election {
-		rep.add(CheckElection, false, "%s is election %d, %s names election %d", pathElection, e.ID, pathManifest, b.manifest.Election)
-	} else {
-		rep.add(CheckElection, true, "election %d %q (%d), %s, charter version %d", e.ID, e.Title, e.Year, e.Status, e.CharterVersion)
-	}
+	b.checkElection(rep, log)
 	ids, rounds := b.contests()
-	seen := map[[2]int64]bool{}
+	b.checkCoverage(rep, log, ids, rounds)
 	for _, id := range ids {
 		for _, r := range rounds[id] {
 			b.checkRound(rep, log, r)
-			seen[[2]int64{id, r.count.RoundID}] = true
 		}
-		b.checkResult(rep, id, rounds[id])
-	}
-	for id, rs := range rounds {
-		if !slices.Contains(ids, id) {
-			rep.add(CheckResult, false, "contest %d has round %d but no result.json", id, rs[0].number)
-		}
-	}
-	// Ballots that the log recorded in a round the bundle does not have were left out.
-	for _, k := range log.acceptedRounds() {
-		if !seen[k] {
-			_, n := log.acceptedReceipts(k[0], k[1])
-			rep.add(CheckReceipts, false, "the audit log records %d ballot(s) accepted in contest %d, round id %d, which the bundle does not have",
-				n, k[0], k[1])
-		}
+		b.checkResult(rep, log, id, rounds[id])
 	}
 }
 
 // checkRound adds the checks of one round.
 func (b *Bundle) checkRound(rep *Report, log *auditLog, r *bundleRound) {
 	if r.countErr != nil {
-		for _, name := range []string{CheckSeed, CheckReceipts, CheckRecount} {
+		for _, name := range []string{CheckSeed, CheckCount, CheckReceipts, CheckRecount} {
 			rep.add(name, false, "%s: %v", r.where(), r.countErr)
 		}
 		return
@@ -111,14 +99,22 @@ func (b *Bundle) checkRound(rep *Report, log *auditLog, r *bundleRound) {
 	}
 	ok, detail := b.checkSeed(log, r)
 	rep.add(CheckSeed, ok, "%s: %s", r.where(), detail)
+	ok, detail = b.checkRoll(log, r)
+	rep.add(CheckRoll, ok, "%s: %s", r.where(), detail)
+	ok, detail = b.checkCount(log, r)
+	rep.add(CheckCount, ok, "%s: %s", r.where(), detail)
 	if r.ballotsErr != nil {
-		for _, name := range []string{CheckReceipts, CheckBallotFiles, CheckRecount} {
+		for _, name := range []string{CheckCandidates, CheckReceipts, CheckTurnout, CheckBallotFiles, CheckRecount} {
 			rep.add(name, false, "%s: %v", r.where(), r.ballotsErr)
 		}
 		return
 	}
+	ok, detail = checkCandidates(log, r)
+	rep.add(CheckCandidates, ok, "%s: %s", r.where(), detail)
 	ok, detail = checkReceipts(log, r)
 	rep.add(CheckReceipts, ok, "%s: %s", r.where(), detail)
+	ok, detail = checkTurnout(log, r)
+	rep.add(CheckTurnout, ok, "%s: %s", r.where(), detail)
 	ok, detail = b.checkBallotFiles(r)
 	rep.add(CheckBallotFiles, ok, "%s: %s", r.where(), detail)
 	ok, detail = b.checkRecount(r)
@@ -139,7 +135,7 @@ func (b *Bundle) checkSeed(log *auditLog, r *bundleRound) (bool, string) {
 	if got := hex.EncodeToString(sum[:]); got != s.SeedSHA256 {
 		return false, fmt.Sprintf("seed %s hashes to %s, not to its commitment %s", s.Seed, got, s.SeedSHA256)
 	}
-	if r.count.Seed != s.Seed {
+	if !r.count.Void && r.count.Seed != s.Seed { // a void contest is not counted: no seed in count.json
 		return false, fmt.Sprintf("count.json counts with seed %s, seed.json has seed %s", r.count.Seed, s.Seed)
 	}
 	if log.err != "" {

@@ -32,22 +32,61 @@
 //	    ballots.blt                     the counted ballots as BLT (WriteBallotsBLT), rankings and approval only
 //	    roll.json                       {"fingerprint", "size"} of the frozen roll
 //	    seed.json                       {"seed": hex, "seed_sha256": the commitment published at the opening}
-//	audit/chain.jsonl                   every audit entry up to the head as {"id", "prev_hash", "hash"}, one a line
-//	audit/entries.jsonl                 this election's entries in full, one a line: {"id", "at", "actor", "kind",
-//	                                    "election", "payload", "prev_hash", "hash"}; payload is the stored JSON
-//	                                    verbatim ("payload_text" holds it as a string when it is not one line of
-//	                                    valid JSON)
+//	audit/chain.jsonl                   every audit entry up to the head, all elections, as its record
+//	                                    (elections.ChainRecord) {"id", "at", "actor", "kind", "election",
+//	                                    "payload_sha256", "prev_hash", "hash"}, one a line: each hash is
+//	                                    recomputed from the record (elections.ChainRecordHash), no payload needed
+//	audit/entries.jsonl                 this election's entries whose payload the bundle publishes
+//	                                    (elections.BundlePayloadPublished: election.created, schedule and contest
+//	                                    changes, roll.frozen, round.opened/extended/closed, ballots.accepted,
+//	                                    election.counted, election.certified) in full, one a line: {"id", "at",
+//	                                    "actor", "kind", "election", "payload", "prev_hash", "hash"}; payload is the
+//	                                    stored JSON verbatim ("payload_text" holds it as a string when it is not
+//	                                    one line of valid JSON). The election's other entries (access codes, roll
+//	                                    entries, nominations, terms) name members: only their records are published.
 //	audit/head.json                     the head of the audit log {"id", "prev_hash", "hash"}
+//
+// # Opening
+//
+// Open reads only the paths above, within Limits (DefaultLimits: 1 GiB in all, 512 MiB per
+// file, 100,000 entries), refusing an archive from its entries' headers before reading their
+// bytes; any other path is skipped unread and reported by the manifest check.
 //
 // # Verification
 //
-// Verify checks, and names in its Report, each of: the signature of manifest.json (against a
-// trusted key, or else the bundle's own key, which it says proves nothing on its own); the
-// manifest (every file listed, present, of its size and SHA-256, nothing else, no unsafe or
-// repeated path); per round, the seed against its commitment and against the round.opened and
-// round.closed audit entries; the ballots' receipts, recomputed from each ballot's choices and
-// nonce, and the multiset of receipts against the ballots.accepted audit entries; the ballot
-// files (ballots.json in canonical form, ballots.blt the same ballots); a recount of every round
-// with pkg/tally compared with report.json round by round, then byte for byte; and the audit
-// chain (links consecutive, head as recorded, every entry hashing to its link).
+// Verify checks, and names in its Report (Check.Name), each of:
+//
+//   - signature: manifest.sig over manifest.json, by the trusted key (Options.Trusted), or by
+//     the key of a trusted key set (a JWKS) whose kid is the manifest's key_id; without a
+//     trusted key it fails, unless Options.TrustBundleKey accepts key.json's key, with a warning;
+//   - manifest: every file listed, present, of its size and SHA-256, nothing else, no unsafe,
+//     repeated or unknown path;
+//   - audit chain: every record of chain.jsonl hashes to its hash and links to the one before
+//     (ids increasing, the first with prev_hash ""), the last is head.json and the manifest's
+//     audit_head;
+//   - audit entries: every record of this election whose kind is published has its entry in
+//     entries.jsonl, with the record's fields and a payload hashing to its payload_sha256, and
+//     entries.jsonl holds nothing else;
+//   - election: election.json against the manifest, election.counted and election.certified;
+//   - contests: the contests are those of election.created, every round directory has its
+//     count.json, and every round that election.counted counted or ballots.accepted took
+//     ballots in is in the bundle;
+//   - per round: seed (against its commitment, round.opened and round.closed); roll (roll.json
+//     against round.opened's ballot, a mismatch accepted with a note when roll.entry_added
+//     records follow the opening); count (count.json's options and void against the count
+//     recorded in the last election.counted's "rounds", report.json against its
+//     report_sha256); candidates (ballots.json's candidates in order, method, kind, seats and
+//     runoff against round.opened's ballot); receipts (each recomputed from the ballot's
+//     choices and nonce, the multiset against the ballots.accepted entries); turnout (counted
+//     ballots against round.closed's voters and election.counted's ballots, superseded too);
+//     ballot files (ballots.json canonical, ballots.blt the same ballots); recount (every round
+//     counted again with pkg/tally and compared with report.json round by round, then byte for
+//     byte);
+//   - result, per contest: result.json against its last round, the final result and the count
+//     of election.counted (round, outcome, void, runoff, elected in order, vacant seats, turnout)
+//     and, once certified, the terms and vacant seats of election.certified.
+//
+// Because every file that says what was voted on or counted is checked against the log, and
+// every entry of the log against the chain, a bundle re-signed with the service's key still
+// cannot carry other results than those the log recorded.
 package bundle

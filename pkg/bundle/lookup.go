@@ -34,8 +34,8 @@ type Lookup struct {
 	Trusted bool
 }
 
-// FindReceipt reads the bundle from r, checks its signature (against trusted, or else its own
-// key) and manifest, and looks receipt up among the ballots of every round.
+// FindReceipt reads the bundle from r, checks its signature (against trusted; nil fails the
+// check, see Options) and manifest, and looks receipt up among the ballots of every round.
 func FindReceipt(r io.Reader, receipt string, trusted ed25519.PublicKey) (*Lookup, error) {
 	b, err := Open(r)
 	if err != nil {
@@ -46,8 +46,13 @@ func FindReceipt(r io.Reader, receipt string, trusted ed25519.PublicKey) (*Looku
 
 // FindReceipt looks receipt up in b; see the package function FindReceipt.
 func (b *Bundle) FindReceipt(receipt string, trusted ed25519.PublicKey) *Lookup {
+	return b.FindReceiptWith(receipt, Options{Trusted: trusted})
+}
+
+// FindReceiptWith looks receipt up in b, checking the signature with the keys of opts.
+func (b *Bundle) FindReceiptWith(receipt string, opts Options) *Lookup {
 	rep := &Report{}
-	b.checkIntegrity(rep, trusted)
+	b.checkIntegrity(rep, opts)
 	out := &Lookup{Receipt: receipt, Checks: rep.Checks, Trusted: len(rep.Failed()) == 0}
 	want := strings.ToLower(strings.TrimSpace(receipt))
 	ids, rounds := b.contests()

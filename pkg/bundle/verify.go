@@ -16,16 +16,40 @@ import (
 
 // The names of the checks, as Check.Name gives them.
 const (
-	CheckSignature   = "signature"
-	CheckManifest    = "manifest"
-	CheckElection    = "election"
-	CheckSeed        = "seed"
-	CheckReceipts    = "receipts"
-	CheckBallotFiles = "ballot files"
-	CheckRecount     = "recount"
-	CheckResult      = "result"
-	CheckAuditChain  = "audit chain"
+	CheckSignature    = "signature"
+	CheckManifest     = "manifest"
+	CheckAuditChain   = "audit chain"
+	CheckAuditEntries = "audit entries"
+	CheckElection     = "election"
+	CheckContests     = "contests"
+	CheckSeed         = "seed"
+	CheckCandidates   = "candidates"
+	CheckRoll         = "roll"
+	CheckReceipts     = "receipts"
+	CheckTurnout      = "turnout"
+	CheckBallotFiles  = "ballot files"
+	CheckCount        = "count"
+	CheckRecount      = "recount"
+	CheckResult       = "result"
 )
+
+// Options say which key Verify trusts as the service's.
+type Options struct {
+	// Trusted is the service's public key, as the caller knows it independently (a PEM
+	// public key or one JWK).
+	Trusted ed25519.PublicKey
+	// TrustedSet is the service's key set (the JWKS of /api/v1/auth/keys): only the key whose
+	// RFC 7638 thumbprint is the manifest's key_id is used, and none is a failure.
+	TrustedSet []ed25519.PublicKey
+	// TrustBundleKey accepts the key inside the bundle (key.json) when no key is trusted:
+	// the signature check then passes with a warning. Without it and without a trusted key,
+	// the signature check fails.
+	TrustBundleKey bool
+}
+
+// noTrustedKey is the signature check's failure without a trusted key.
+const noTrustedKey = "not checked against a trusted key: pass --key with the service's keys from /api/v1/auth/keys, " +
+	"or --trust-bundle-key to accept the key inside the bundle"
 
 // Check is one check of a bundle: what was checked (Name, one of the Check* constants; a
 // check per round repeats the name with the contest and round in Detail), whether it passed,
@@ -58,11 +82,11 @@ func (r *Report) Failed() []Check {
 	return out
 }
 
-// Verify reads the bundle from r and checks it (see the package comment). trusted is the
-// service's public key as the caller knows it independently; nil checks the signature against
-// the bundle's own key only, which the signature check then says. The error is for input that
-// is not a bundle at all (not a gzip-compressed tar, no manifest.json); everything else is a
-// failed check of the Report.
+// Verify reads the bundle from r (within DefaultLimits) and checks it (see the package
+// comment). trusted is the service's public key as the caller knows it independently; with
+// nil, the signature check fails (see Options.TrustBundleKey). The error is for input that is
+// not a bundle at all (not a gzip-compressed tar, over the limits, no manifest.json);
+// everything else is a failed check of the Report.
 func Verify(r io.Reader, trusted ed25519.PublicKey) (*Report, error) {
 	b, err := Open(r)
 	if err != nil {
@@ -71,10 +95,15 @@ func Verify(r io.Reader, trusted ed25519.PublicKey) (*Report, error) {
 	return b.Verify(trusted), nil
 }
 
-// Verify checks b; see the package function Verify.
+// Verify checks b with trusted as the service's key; see the package function Verify.
 func (b *Bundle) Verify(trusted ed25519.PublicKey) *Report {
+	return b.VerifyWith(Options{Trusted: trusted})
+}
+
+// VerifyWith checks b, trusting the keys of opts.
+func (b *Bundle) VerifyWith(opts Options) *Report {
 	rep := &Report{}
-	b.checkIntegrity(rep, trusted)
+	b.checkIntegrity(rep, opts)
 	audit := b.checkAudit(rep)
 	b.checkContests(rep, audit)
 	rep.OK = !slices.ContainsFunc(rep.Checks, func(c Check) bool { return !c.OK })
@@ -82,8 +111,8 @@ func (b *Bundle) Verify(trusted ed25519.PublicKey) *Report {
 }
 
 // checkIntegrity adds the signature and manifest checks.
-func (b *Bundle) checkIntegrity(rep *Report, trusted ed25519.PublicKey) {
-	ok, detail := b.checkSignature(trusted)
+func (b *Bundle) checkIntegrity(rep *Report, opts Options) {
+	ok, detail := b.checkSignature(opts)
 	rep.add(CheckSignature, ok, "%s", detail)
 	problems := b.checkManifest()
 	if len(problems) == 0 {
@@ -112,7 +141,7 @@ func (b *Bundle) bundleKey() (ed25519.PublicKey, string, error) {
 }
 
 // checkSignature checks manifest.sig over manifest.json.
-func (b *Bundle) checkSignature(trusted ed25519.PublicKey) (bool, string) {
+func (b *Bundle) checkSignature(opts Options) (bool, string) {
 	raw, ok := b.files[pathSig]
 	if !ok {
 		return false, pathSig + " is missing: the bundle is not signed"
@@ -126,6 +155,21 @@ func (b *Bundle) checkSignature(trusted ed25519.PublicKey) (bool, string) {
 	if ownErr == nil && ownID != b.manifest.KeyID {
 		return false, fmt.Sprintf("%s names key %s, but %s holds key %s", pathManifest, b.manifest.KeyID, pathKey, ownID)
 	}
+	trusted := opts.Trusted
+	if trusted == nil && len(opts.TrustedSet) > 0 {
+		var kids []string
+		for _, k := range opts.TrustedSet {
+			kid := jwtauth.Ed25519PublicKey(k).ID
+			if kid == b.manifest.KeyID {
+				trusted = k
+			}
+			kids = append(kids, kid)
+		}
+		if trusted == nil {
+			return false, fmt.Sprintf("%s names key %s, which is not in the trusted key set (keys %s): the bundle was not "+
+				"signed by a key of the service", pathManifest, b.manifest.KeyID, strings.Join(kids, ", "))
+		}
+	}
 	if trusted != nil {
 		tid := jwtauth.Ed25519PublicKey(trusted).ID
 		switch {
@@ -138,13 +182,16 @@ func (b *Bundle) checkSignature(trusted ed25519.PublicKey) (bool, string) {
 			pathSig, pathManifest, tid, pathKey)
 	}
 	switch {
+	case !opts.TrustBundleKey:
+		return false, noTrustedKey
 	case ownErr != nil:
 		return false, ownErr.Error() + ", and no trusted key was given"
 	case !ownValid:
 		return false, fmt.Sprintf("%s is not a valid signature of %s by the key in %s (%s)", pathSig, pathManifest, pathKey, ownID)
 	}
-	return true, fmt.Sprintf("%s is signed by key %s, taken from the bundle's own %s: that key was not independently "+
-		"trusted (give the service's published key with --key to check who signed)", pathManifest, ownID, pathKey)
+	return true, fmt.Sprintf("WARNING: %s is signed by key %s, taken from the bundle's own %s as asked: that key was not "+
+		"independently trusted, so this shows the bundle is intact, not who made it (give the service's keys with --key)",
+		pathManifest, ownID, pathKey)
 }
 
 // checkManifest returns what does not match between the manifest and the files.

@@ -209,13 +209,14 @@ func toResultJSON(c *elections.BundleContest) resultJSON {
 	return out
 }
 
-// chainFile returns audit/chain.jsonl.
-func chainFile(links []elections.ChainLink) ([]byte, error) {
+// chainFile returns audit/chain.jsonl: one ChainRecord a line, At in UTC.
+func chainFile(records []elections.ChainRecord) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	for _, l := range links {
-		if err := enc.Encode(l); err != nil {
+	for _, r := range records {
+		r.At = r.At.UTC()
+		if err := enc.Encode(r); err != nil {
 			return nil, err
 		}
 	}
@@ -279,11 +280,13 @@ Check it offline with the govboard command, giving the service's public key (fro
     govboard verify --key keys.json THIS-FILE.tar.gz
 
 It checks the signature of manifest.json, that every file is as listed in it (SHA-256 and
-size), each round's tie-break seed against the commitment published when the round opened,
-every ballot's receipt, the receipts against the audit log's ballots.accepted entries,
-recounts every contest from its ballots with the recorded method, seats and seed and compares
-the count with report.json round by round, and checks the audit log's hash chain. It prints
-each check and exits 0 only when all pass. A voter finds their ballot with
+size), the audit log's hash chain (audit/chain.jsonl: every record's hash recomputed) and
+the election's entries in full (audit/entries.jsonl), every contest, round, ballot list,
+roll, count and result against what the log recorded, each round's tie-break seed against
+the commitment published when the round opened, every ballot's receipt and the receipts
+against the log's ballots.accepted entries, and recounts every contest from its ballots with
+the recorded method, seats and seed, comparing the count with report.json round by round. It
+prints each check and exits 0 only when all pass. A voter finds their ballot with
 --receipt RECEIPT.
 
 Without govboard: manifest.json lists every other file with its SHA-256 (sha256sum), and

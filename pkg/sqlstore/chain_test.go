@@ -212,6 +212,36 @@ func TestAuditTableRefusesChanges(t *testing.T) {
 			}
 		}
 		before := readChain(t, s)
+		insert := func(verb string, id int64, prevHash, hash string) string {
+			return fmt.Sprintf("%s INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) "+
+				"VALUES (%d, '2026-03-01 00:00:00', 'cli', 'test', 0, '{\"n\":9}', '%s', '%s')", verb, id, prevHash, hash)
+		}
+		// Inserts that do not follow the head, linked to it: the chain trigger refuses them.
+		unchained := []string{
+			insert("INSERT", 2, before[0].Hash, "forged") + " ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
+			// After the head, but with a stale prev_hash, or with an id below the head's.
+			insert("INSERT", 3, "stale", "forged"),
+			insert("INSERT", 3, "", "forged"),
+			insert("INSERT", 0, before[1].Hash, "forged"),
+			insert("INSERT", -5, before[1].Hash, "forged"),
+		}
+		if s.Dialect() == sqlstore.DriverSQLite {
+			unchained = append(unchained,
+				// Entry 2 replaced by a forgery with the same links: REPLACE deletes the
+				// recorded row without firing the DELETE trigger.
+				insert("INSERT OR REPLACE", 2, before[0].Hash, before[1].Hash),
+				insert("REPLACE", 2, before[0].Hash, "forged"),
+				insert("INSERT OR REPLACE", 3, before[0].Hash, "forged"),
+				// No id: SQLite would pick the next one.
+				"INSERT INTO audit_events (at, actor, kind, election_id, payload, prev_hash, hash) "+
+					"VALUES ('2026-03-01 00:00:00', 'cli', 'test', 0, '{}', '"+before[1].Hash+"', 'forged')")
+		}
+		for _, sql := range unchained {
+			err := sqlstore.GormDB(s).Exec(sql).Error
+			if err == nil || !strings.Contains(err.Error(), "appended after the head") {
+				t.Errorf("%s: %v, want it refused by the chain trigger", sql, err)
+			}
+		}
 		tampering := []string{
 			"UPDATE audit_events SET payload = '{\"n\":9}' WHERE id = 2",
 			"UPDATE audit_events SET hash = 'x', prev_hash = '' WHERE id = 2",
@@ -234,6 +264,18 @@ func TestAuditTableRefusesChanges(t *testing.T) {
 		}
 		if diff := cmp.Diff(before, checkChain(t, s, 2)); diff != "" {
 			t.Errorf("entries after tampering (-want +got):\n%s", diff)
+		}
+		// The database takes an entry that follows the head, as the store appends them: one
+		// at a time, and several in one statement.
+		if err := s.AppendEvent(ctx, testEvent("test", 0, `{"n":2}`)); err != nil {
+			t.Fatalf("AppendEvent after the refusals: %v", err)
+		}
+		if err := s.AppendEvents(ctx, []*elections.Event{testEvent("test", 0, `{"n":3}`), testEvent("test", 0, `{"n":4}`)}); err != nil {
+			t.Fatalf("AppendEvents after the refusals: %v", err)
+		}
+		events := checkChain(t, s, 5)
+		if err := sqlstore.GormDB(s).Exec(insert("INSERT", 6, events[4].Hash, "unchecked")).Error; err != nil {
+			t.Errorf("an INSERT after the head, linked to it, refused: %v", err)
 		}
 	})
 }

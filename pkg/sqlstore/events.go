@@ -27,9 +27,11 @@ import (
 //     transaction (appendChain is the last statement before COMMIT), and CastBallots appends
 //     its entry after storing the batch.
 //
-// The unique index on prev_hash (0006_audit_chain.sql) refuses a fork even if this protocol
-// were bypassed; the triggers refuse any UPDATE (but the one-time seal of a legacy entry),
-// DELETE or TRUNCATE, and any INSERT without a hash.
+// The database refuses a fork even if this protocol were bypassed: a trigger refuses an INSERT
+// whose id is not above every id or whose prev_hash is not the head's hash (which also refuses
+// SQLite's INSERT OR REPLACE of a recorded entry), and the unique index on prev_hash
+// (0006_audit_chain.sql) backs it. The other triggers refuse any UPDATE (but the one-time seal
+// of a legacy entry), DELETE or TRUNCATE, and any INSERT without a hash.
 
 // chainLockKey is the PostgreSQL advisory lock (one-key space) held by the appender of the
 // audit chain. It differs from migrationLockKey, and Lock's two-key locks never collide with it.
@@ -128,10 +130,56 @@ func appendChain(ctx context.Context, conn chainConn, dialect string, es []*elec
 			return fmt.Errorf("sqlstore: take the audit chain lock: %w", err)
 		}
 	}
-	head, err := chainHead(ctx, conn)
+	head, err := scanChainHead(conn.QueryRowContext(ctx, chainHeadSQL))
 	if err != nil {
 		return err
 	}
+	if err := linkEvents(head, es); err != nil {
+		return err
+	}
+	for start := 0; start < len(es); start += batchSize {
+		if err := insertEvents(ctx, conn, dialect, es[start:min(start+batchSize, len(es))]); err != nil {
+			return fmt.Errorf("sqlstore: append events: %w", err)
+		}
+	}
+	return nil
+}
+
+// appendChainCast is appendChain for a cast batch in its own transaction, through the batch's
+// prepared statements (castChainHead, castChainInsert): an entry per election of the batch,
+// as a rule one.
+func appendChainCast(c *castConn, dialect string, es []*elections.Event) (err error) {
+	if len(es) == 0 {
+		return nil
+	}
+	defer func() {
+		if err != nil {
+			clearChainFields(es)
+		}
+	}()
+	if dialect == DriverPostgres {
+		if _, err := c.tx.ExecContext(c.ctx, "SELECT pg_advisory_xact_lock($1)", chainLockKey); err != nil {
+			return fmt.Errorf("sqlstore: take the audit chain lock: %w", err)
+		}
+	}
+	head, err := scanChainHead(c.queryRow(castChainHead))
+	if err != nil {
+		return err
+	}
+	if err := linkEvents(head, es); err != nil {
+		return err
+	}
+	for _, e := range es {
+		if _, err := c.exec(castChainInsert, e.ID, e.At, e.Actor, e.Kind, e.Election, string(e.Payload), e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("sqlstore: append events: %w", err)
+		}
+	}
+	return nil
+}
+
+// linkEvents gives es, in order, the IDs after head's, the previous entry's hash, their
+// stored time and their own hash.
+func linkEvents(head elections.ChainLink, es []*elections.Event) error {
 	if head.ID != 0 && head.Hash == "" {
 		return errors.New("sqlstore: the audit log has entries without a hash: run `govboard migrate` to seal them")
 	}
@@ -141,11 +189,6 @@ func appendChain(ctx context.Context, conn chainConn, dialect string, es []*elec
 		e.ID, e.PrevHash, e.At = id, prev, storedTime(e.At)
 		e.Hash = elections.ChainHash(e)
 		prev = e.Hash
-	}
-	for start := 0; start < len(es); start += batchSize {
-		if err := insertEvents(ctx, conn, dialect, es[start:min(start+batchSize, len(es))]); err != nil {
-			return fmt.Errorf("sqlstore: append events: %w", err)
-		}
 	}
 	return nil
 }
@@ -157,11 +200,13 @@ func clearChainFields(es []*elections.Event) {
 	}
 }
 
-// chainHead reads the last entry's link; the zero ChainLink when the log is empty.
-func chainHead(ctx context.Context, conn chainConn) (elections.ChainLink, error) {
+// chainHeadSQL reads the last entry's link.
+const chainHeadSQL = "SELECT id, prev_hash, hash FROM audit_events ORDER BY id DESC LIMIT 1"
+
+// scanChainHead scans the row of chainHeadSQL; the zero ChainLink when the log is empty.
+func scanChainHead(row *sql.Row) (elections.ChainLink, error) {
 	var l elections.ChainLink
-	err := conn.QueryRowContext(ctx, "SELECT id, prev_hash, hash FROM audit_events ORDER BY id DESC LIMIT 1").
-		Scan(&l.ID, &l.PrevHash, &l.Hash)
+	err := row.Scan(&l.ID, &l.PrevHash, &l.Hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return elections.ChainLink{}, nil
 	}
@@ -171,17 +216,23 @@ func chainHead(ctx context.Context, conn chainConn) (elections.ChainLink, error)
 	return l, nil
 }
 
+// The insert of audit entries: insertEventSQL, then insertEventValues once per entry.
+const (
+	insertEventSQL    = "INSERT INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) VALUES "
+	insertEventValues = "(?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 // insertEvents inserts events with their IDs and hashes in one statement.
 func insertEvents(ctx context.Context, conn chainConn, dialect string, es []*elections.Event) error {
 	const cols = 8
 	var b strings.Builder
-	b.WriteString("INSERT INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) VALUES ")
+	b.WriteString(insertEventSQL)
 	args := make([]any, 0, cols*len(es))
 	for i, e := range es {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString(insertEventValues)
 		args = append(args, e.ID, e.At, e.Actor, e.Kind, e.Election, string(e.Payload), e.PrevHash, e.Hash)
 	}
 	_, err := conn.ExecContext(ctx, rebind(dialect, b.String()), args...)
@@ -200,6 +251,9 @@ func (s *Store) ListEvents(ctx context.Context, f elections.EventFilter) ([]elec
 	}
 	if f.Election != 0 {
 		q = q.Where("election_id = ?", f.Election)
+	}
+	if f.Accounts {
+		q = q.Where("(actor LIKE 'user:%' OR actor = 'cli')")
 	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)

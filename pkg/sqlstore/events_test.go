@@ -97,3 +97,39 @@ func TestAppendEventRefusesInvalidPayload(t *testing.T) {
 		}
 	})
 }
+
+// TestListEventsOfAccounts keeps the entries of accounts and of the command line, not those
+// of members or of the service, alone and with the other filters.
+func TestListEventsOfAccounts(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		actors := []string{"user:3", "member", "cli", "system", "user:12", "users", "member"}
+		for i, a := range actors {
+			e := &elections.Event{At: start, Actor: a, Kind: "test", Election: int64(i / 3), Payload: json.RawMessage(`{}`)}
+			if err := s.AppendEvent(ctx, e); err != nil {
+				t.Fatalf("AppendEvent: %v", err)
+			}
+		}
+		for _, tt := range []struct {
+			filter elections.EventFilter
+			want   []int64
+		}{
+			{elections.EventFilter{Accounts: true}, []int64{1, 3, 5}},
+			{elections.EventFilter{Accounts: true, Election: 1}, []int64{5}},
+			{elections.EventFilter{Accounts: true, AfterID: 1, Limit: 1}, []int64{3}},
+			{elections.EventFilter{}, []int64{1, 2, 3, 4, 5, 6, 7}},
+		} {
+			got, err := s.ListEvents(ctx, tt.filter)
+			if err != nil {
+				t.Fatalf("ListEvents: %v", err)
+			}
+			var ids []int64
+			for _, e := range got {
+				ids = append(ids, e.ID)
+			}
+			if !cmp.Equal(tt.want, ids) {
+				t.Errorf("ListEvents(%+v) = entries %v, want %v", tt.filter, ids, tt.want)
+			}
+		}
+	})
+}

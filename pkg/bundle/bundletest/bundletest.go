@@ -55,6 +55,8 @@ type contestSpec struct {
 	cap          int
 	held         map[string]int
 	labels       []string
+	// seatKeys are the contest's seat keys, in the order winners take them.
+	seatKeys []string
 }
 
 var testContests = []contestSpec{
@@ -62,11 +64,13 @@ var testContests = []contestSpec{
 		candidates:   []string{"Ann Archer", "Bo Brand", "Cy Cole", "Di Dunn", "Ed Eames", "Flo Fry"},
 		affiliations: map[string]string{"Ann Archer": "Acme", "Bo Brand": "Acme", "Cy Cole": "Beta"},
 		counted:      30, superseded: 3, cap: 2, held: map[string]int{"Acme": 1},
-		labels: []string{"individual-1 (2 years, to 2028)", "individual-2 (2 years, to 2028)", "individual-3 (1 year, to 2027)"}},
+		labels:   []string{"individual-1 (2 years, to 2028)", "individual-2 (2 years, to 2028)", "individual-3 (1 year, to 2027)"},
+		seatKeys: []string{"individual-1", "individual-2", "individual-3"}},
 	{id: 12, name: "Corporate", method: "approval", kind: elections.BallotApproval, seats: 2,
-		candidates: []string{"Gil & Co", "Hal Hart", "Ivy Ives", "Jo Jones"}, counted: 20, superseded: 1},
+		candidates: []string{"Gil & Co", "Hal Hart", "Ivy Ives", "Jo Jones"}, counted: 20, superseded: 1,
+		seatKeys: []string{"corporate-1", "corporate-2"}},
 	{id: 13, name: "Lifetime", method: "plurality", kind: elections.BallotApproval, seats: 1,
-		candidates: []string{"Kim Kerr", "Lu Lane"}, counted: 2, void: true},
+		candidates: []string{"Kim Kerr", "Lu Lane"}, counted: 2, void: true, seatKeys: []string{"lifetime-1"}},
 }
 
 // randomMarks returns the marks of a random ballot of spec (sometimes an abstention).
@@ -175,15 +179,17 @@ func Data() *elections.BundleData {
 		res := elections.ContestResult{ContestID: spec.id, RoundID: RoundID, Outcome: elections.OutcomeContested, RollSize: 50,
 			Voters: spec.counted, Ballots: spec.counted, Superseded: spec.superseded, CountedAt: At}
 		if spec.void {
-			rd.Void, rd.VoidReason = true, "turnout 2 of 50 (4%) is below the quorum of 10%"
-			res.Void, res.VoidReason, res.VacantSeats = true, rd.VoidReason, []string{"lifetime-1"}
+			// A void contest is not counted: no count options, as the service bundles it.
+			rd.Void, rd.VoidReason, rd.Count = true, "turnout 2 of 50 (4%) is below the quorum of 10%", elections.CountOptions{}
+			res.Void, res.VoidReason, res.VacantSeats = true, rd.VoidReason, spec.seatKeys
 		} else {
 			stored, result := serviceCount(spec, pb)
 			rd.Report, res.Report = stored, stored
 			for k, w := range result.Elected {
 				res.Elected = append(res.Elected, elections.Winner{Candidate: 100 + int64(w), Name: spec.candidates[w],
-					Seat: fmt.Sprintf("%s-%d", spec.name, k+1), TermYears: 2, TermEndsYear: 2028})
+					Member: fmt.Sprintf("m-%d", 100+w), Seat: spec.seatKeys[k], TermYears: 2, TermEndsYear: 2028})
 			}
+			res.VacantSeats = spec.seatKeys[len(result.Elected):]
 		}
 		c.Result, c.Rounds = res, []elections.BundleRound{rd}
 		d.Contests = append(d.Contests, c)
@@ -202,32 +208,78 @@ func Data() *elections.BundleData {
 	d.Contests = append(d.Contests, elections.BundleContest{ContestID: 14, Constituency: "Honorary", Name: "Honorary",
 		Result: elections.ContestResult{ContestID: 14, Outcome: elections.OutcomeAcclamation, CountedAt: At,
 			Elected: []elections.Winner{{Candidate: 140, Name: "Mo Moss", Seat: "honorary-1", TermYears: 3, TermEndsYear: 2029}}}})
-	d.Audit = testAudit(commitment, accepted)
+	d.Audit = testAudit(d, commitment, accepted)
 	return d
 }
 
-// testAudit builds the audit log: entries of other elections and outside any election
-// interleaved with this election's.
-func testAudit(commitment string, accepted [2][]map[string]any) elections.BundleAudit {
+// testAudit builds the audit log as the service records it (see elections/round_service.go,
+// count_service.go, certify_service.go): entries of other elections and outside any election
+// interleaved with this election's, among them entries whose payloads a bundle withholds.
+func testAudit(d *elections.BundleData, commitment string, accepted [2][]map[string]any) elections.BundleAudit {
 	type ev struct {
 		election int64
 		kind     string
 		payload  any
 	}
+	var created, opened, closed, results, rounds, terms []map[string]any
+	vacant := []string{}
+	for i := range d.Contests {
+		c := &d.Contests[i]
+		seats := []string{"honorary-1"}
+		if i < len(testContests) {
+			seats = testContests[i].seatKeys
+		}
+		created = append(created, map[string]any{"contest": c.ContestID, "constituency": c.Constituency, "seats": seats})
+		r := &c.Result
+		names := []string{}
+		for _, w := range r.Elected {
+			names = append(names, w.Name)
+			terms = append(terms, map[string]any{"seat": w.Seat, "holder": w.Name, "member": w.Member,
+				"start": "2026-07-01", "end": fmt.Sprintf("%d-07-01", w.TermEndsYear)})
+		}
+		vacant = append(vacant, r.VacantSeats...)
+		vacantSeats := append([]string{}, r.VacantSeats...)
+		results = append(results, map[string]any{"contest": c.ContestID, "round": r.RoundID, "outcome": r.Outcome,
+			"elected": names, "vacant_seats": vacantSeats, "void": r.Void, "runoff": r.Runoff != nil})
+		round := map[string]any{"contest": c.ContestID, "round": r.RoundID, "outcome": r.Outcome, "void": r.Void,
+			"void_reason": r.VoidReason, "voters": r.Voters, "ballots": r.Ballots, "superseded": r.Superseded,
+			"roll_size": r.RollSize, "elected": names, "vacant_seats": vacantSeats, "report_sha256": ""}
+		if len(r.Report) > 0 {
+			sum := sha256.Sum256(r.Report)
+			round["report_sha256"] = hex.EncodeToString(sum[:])
+		}
+		for j := range c.Rounds {
+			rd := &c.Rounds[j]
+			if !rd.Void {
+				round["count"] = rd.Count
+			}
+			pb := rd.Ballots
+			opened = append(opened, map[string]any{"contest": c.ContestID, "method": pb.Method, "kind": pb.Kind, "seats": pb.Seats,
+				"candidates": pb.Candidates, "roll_fingerprint": rd.RollFingerprint, "roll_size": rd.RollSize, "revoting": true})
+			closed = append(closed, map[string]any{"contest": c.ContestID, "voters": r.Voters})
+		}
+		rounds = append(rounds, round)
+	}
 	evs := []ev{
 		{0, elections.EventAccountCreated, map[string]any{"email": "officer@example.org"}},
-		{ElectionID, elections.EventElectionCreated, map[string]any{"election": ElectionID, "year": 2026}},
+		{ElectionID, elections.EventElectionCreated, map[string]any{"election": ElectionID, "year": 2026, "charter_version": 3,
+			"cutoff": "2026-03-31", "contests": created}},
 		{8, elections.EventElectionCreated, map[string]any{"election": 8, "year": 2027}},
+		{ElectionID, elections.EventRollEntryAdded, map[string]any{"contest": 11, "member": "m-9"}},
 		{ElectionID, elections.EventRoundOpened, map[string]any{"round": RoundID, "election": ElectionID, "number": 1,
-			"seed_sha256": commitment}},
+			"runoff": false, "contests": []int64{11, 12, 13}, "seed_commitment": commitment, "seed_sha256": commitment,
+			"ballots": opened}},
+		{ElectionID, elections.EventAccessCodesIssued, map[string]any{"election": ElectionID, "members": []string{"m-1"}}},
 		{ElectionID, elections.EventBallotsAccepted, map[string]any{"election": ElectionID, "contests": accepted[0]}},
 		{0, elections.EventMemberCreated, map[string]any{"member": "m-1"}},
 		{ElectionID, elections.EventBallotsAccepted, map[string]any{"election": ElectionID, "contests": accepted[1]}},
 		{ElectionID, elections.EventRoundClosed, map[string]any{"round": RoundID, "election": ElectionID, "number": 1,
-			"seed": hex.EncodeToString(Seed), "seed_sha256": commitment}},
-		{ElectionID, elections.EventElectionCounted, map[string]any{"election": ElectionID}},
+			"closed_by": "officer", "seed": hex.EncodeToString(Seed), "seed_commitment": commitment, "ballots": closed}},
+		{ElectionID, elections.EventElectionCounted, map[string]any{"election": ElectionID, "results": results, "rounds": rounds}},
 		{8, elections.EventScheduleChanged, map[string]any{"election": 8, "note": "<b>&</b>"}},
-		{ElectionID, "election.certified", map[string]any{"election": ElectionID}},
+		{ElectionID, elections.EventTermRecorded, map[string]any{"seat": "individual-1", "member": "m-1"}},
+		{ElectionID, elections.EventElectionCertified, map[string]any{"election": ElectionID, "year": 2026, "terms": terms,
+			"vacant_seats": vacant}},
 	}
 	var audit elections.BundleAudit
 	prev := ""
@@ -240,11 +292,11 @@ func testAudit(commitment string, accepted [2][]map[string]any) elections.Bundle
 			Actor: "user:1", Kind: e.kind, Election: e.election, Payload: p, PrevHash: prev}
 		ent.Hash = elections.ChainHash(&ent)
 		prev = ent.Hash
-		audit.Chain = append(audit.Chain, elections.ChainLink{ID: ent.ID, PrevHash: ent.PrevHash, Hash: ent.Hash})
-		if e.election == ElectionID {
+		audit.Chain = append(audit.Chain, ent.Record())
+		if e.election == ElectionID && elections.BundlePayloadPublished(e.kind) {
 			audit.Entries = append(audit.Entries, ent)
 		}
+		audit.Head = elections.ChainLink{ID: ent.ID, PrevHash: ent.PrevHash, Hash: ent.Hash}
 	}
-	audit.Head = audit.Chain[len(audit.Chain)-1]
 	return audit
 }

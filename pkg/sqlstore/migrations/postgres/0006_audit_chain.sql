@@ -29,11 +29,27 @@ CREATE INDEX audit_events_election ON audit_events (election_id, id);
 -- Two sealed entries never follow the same one: the chain cannot fork.
 CREATE UNIQUE INDEX audit_events_chain ON audit_events (prev_hash) WHERE hash <> '';
 
--- An entry is appended with its hash.
+-- An entry is appended with its hash, after the head only: its id above every id, its
+-- prev_hash the head's hash ('' when the log is empty), and never after an unsealed entry.
+-- The head is read by the primary key. (A row-level BEFORE trigger sees the rows that its
+-- statement inserted before, so the entries of one multi-row INSERT chain too.)
 CREATE FUNCTION audit_events_hashed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    head_id   BIGINT := 0;
+    head_hash TEXT   := '';
 BEGIN
     IF NEW.hash = '' THEN
         RAISE EXCEPTION 'audit events are appended with their hash';
+    END IF;
+    SELECT id, hash INTO head_id, head_hash FROM audit_events ORDER BY id DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_id := 0;
+        head_hash := '';
+    ELSIF head_hash = '' THEN
+        RAISE EXCEPTION 'audit events are appended after the head of the chain, linked to it: entry % is not sealed', head_id;
+    END IF;
+    IF NEW.id IS NULL OR NEW.id <= head_id OR NEW.prev_hash IS DISTINCT FROM head_hash THEN
+        RAISE EXCEPTION 'audit events are appended after the head of the chain, linked to it (entry %)', head_id;
     END IF;
     RETURN NEW;
 END;
