@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govboard/govboard/api"
+	"github.com/govboard/govboard/pkg/bundle"
 	"github.com/govboard/govboard/pkg/tally"
 	"github.com/govboard/govboard/pkg/tally/ballotfile"
 	"github.com/govboard/govboard/pkg/tally/blt"
@@ -326,8 +328,15 @@ func TestVotingCountAndPublish(t *testing.T) {
 // round among the tied candidates decides it, and the contest then has a report per round.
 func TestVotingRunoff(t *testing.T) {
 	eachEngine(t, func(t *testing.T, onEngine func(*api.Options, *wrapStore)) {
+		pub, key, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		e := newVotingEnvWith(t, strings.Replace(votingCharter, "first_election: 2024\n",
-			"first_election: 2024\nrules:\n  runoff_on_tie: true\n", 1), onEngine)
+			"first_election: 2024\nrules:\n  runoff_on_tie: true\n", 1), func(o *api.Options, s *wrapStore) {
+			onEngine(o, s)
+			o.BundleKey = key
+		})
 		e.at(voting2026)
 		first := e.openRound()
 		id := func(m string) string { return fmt.Sprint(e.candidate[m]) }
@@ -381,6 +390,11 @@ func TestVotingRunoff(t *testing.T) {
 			runoff.Contests[0].Seats != 1 || runoff.ClosesAt != "2026-06-21T09:00:00Z" {
 			t.Errorf("runoff round: %+v", runoff)
 		}
+		bundleURL := fmt.Sprintf("/api/v1/elections/%d/bundle", e.election)
+		e.run(t, []scenario{
+			{name: "the bundle while the runoff is open", method: "GET", url: bundleURL, token: e.auditorToken,
+				wantStatus: http.StatusConflict, wantCode: "conflict", wantContains: []string{"round 2"}},
+		})
 
 		// The runoff's voters get access codes, which last until its close, and vote with
 		// the tokens they redeem them for: member tokens last an hour, so voters of a
@@ -490,6 +504,25 @@ func TestVotingRunoff(t *testing.T) {
 				wantStatus: http.StatusBadRequest, wantCode: "invalid"},
 		})
 		e.call(request{method: "POST", url: certify, token: e.officerToken}, http.StatusOK, nil)
+
+		// The bundle holds both rounds of the approval contest, and verifies.
+		rec := e.call(request{method: "GET", url: bundleURL}, http.StatusOK, nil)
+		b, err := bundle.Open(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatalf("open the bundle: %v", err)
+		}
+		if r := b.Verify(pub); !r.OK {
+			t.Errorf("the bundle of an election with a runoff does not verify: %+v", r.Failed())
+		}
+		files := map[string]bool{}
+		for _, f := range b.Manifest().Files {
+			files[f.Path] = true
+		}
+		for _, n := range []int{1, 2} {
+			if p := fmt.Sprintf("contests/%d/round-%d/report.json", approval, n); !files[p] {
+				t.Errorf("the bundle lacks %s", p)
+			}
+		}
 	})
 }
 

@@ -23,8 +23,8 @@ type TurnoutRound struct {
 	// when Suppressed.
 	RollSize int
 	Voters   int
-	// Suppressed is set when the roll or the voters are fewer than the minimum group size:
-	// a turnout of so few could tell who voted.
+	// Suppressed is set when the roll, the voters or the members who did not vote (if any)
+	// are fewer than the minimum group size: a turnout of so few could tell who voted.
 	Suppressed bool
 }
 
@@ -37,9 +37,9 @@ type ContestTurnout struct {
 }
 
 // Turnout returns the turnout of each contest of an election in each round that voted on it
-// (officers and auditors), while voting runs and after. A round whose roll or number of
-// voters is below minGroup (at least 1; DefaultMinGroupSize when 0 or less) shows neither
-// number, only that it is suppressed.
+// (officers and auditors), while voting runs and after. A round whose roll, voters or
+// non-voters (when some did not vote) are fewer than minGroup (DefaultMinGroupSize when 0 or
+// less) shows neither number, only that it is suppressed (suppressTurnout).
 func (s *Service) Turnout(ctx context.Context, actor Actor, electionID int64, minGroup int) ([]ContestTurnout, error) {
 	if !readsUncertified(actor) {
 		return nil, Errorf(EFORBIDDEN, "only officers and auditors see the turnout")
@@ -66,7 +66,7 @@ func (s *Service) Turnout(ctx context.Context, actor Actor, electionID int64, mi
 			}
 			tr := TurnoutRound{RoundID: r.ID, Number: r.Number, Runoff: r.Runoff, Open: r.State == RoundOpen,
 				RollSize: c.RollSize, Voters: voters}
-			if c.RollSize < minGroup || voters < minGroup {
+			if suppressTurnout(c.RollSize, voters, minGroup) {
 				tr.RollSize, tr.Voters, tr.Suppressed = 0, 0, true
 			}
 			ct.Rounds = append(ct.Rounds, tr)
@@ -74,6 +74,14 @@ func (s *Service) Turnout(ctx context.Context, actor Actor, electionID int64, mi
 		out = append(out, ct)
 	}
 	return out, nil
+}
+
+// suppressTurnout reports whether a turnout of voters out of roll is too small a group to
+// show: a roll or a number of voters below minGroup, or fewer than minGroup (but some) who
+// did not vote, whom the numbers would single out.
+func suppressTurnout(roll, voters, minGroup int) bool {
+	abstained := roll - voters
+	return roll < minGroup || voters < minGroup || (abstained > 0 && abstained < minGroup)
 }
 
 // OfficerAction is an audit entry of an election made by an account or at the command line.
@@ -104,7 +112,7 @@ func (s *Service) OfficerActions(ctx context.Context, actor Actor, electionID, a
 	users := map[int64]*User{}
 	out := []OfficerAction{}
 	for len(out) < limit {
-		page, err := s.store.ListEvents(ctx, EventFilter{Election: electionID, AfterID: afterID, Limit: MaxEventPage})
+		page, err := s.store.ListEvents(ctx, EventFilter{Election: electionID, Accounts: true, AfterID: afterID, Limit: MaxEventPage})
 		if err != nil {
 			return nil, err
 		}
