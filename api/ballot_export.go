@@ -102,17 +102,6 @@ func checkMarks(pb *elections.PublishedBallots) error {
 	return nil
 }
 
-// confidenceWord is the word of a confidence mark: +1 yes, -1 no, else abstain.
-func confidenceWord(v int) string {
-	switch {
-	case v > 0:
-		return "yes"
-	case v < 0:
-		return "no"
-	}
-	return "abstain"
-}
-
 // writeBallotsCSV writes every ballot, superseded ones marked, as CSV: receipt, nonce, status
 // (counted or superseded), the canonical content, then one column per candidate holding the
 // preference level, 1 for an approval, the points, or yes/no/abstain.
@@ -151,7 +140,7 @@ func csvMark(kind elections.BallotKind, v int) string {
 	case elections.BallotApproval:
 		return "1"
 	case elections.BallotConfidence:
-		return confidenceWord(v)
+		return bundle.ConfidenceWord(v)
 	}
 	return strconv.Itoa(v)
 }

@@ -481,9 +481,9 @@ func countedPayload(e *Election, finals, all []ContestResult, options map[[2]int
 	slices.SortStableFunc(all, func(a, b ContestResult) int {
 		return cmp.Or(cmp.Compare(a.ContestID, b.ContestID), cmp.Compare(a.RoundID, b.RoundID))
 	})
-	rounds := make([]countedRound, len(all))
+	rounds := make([]CountedRound, len(all))
 	for i, r := range all {
-		rounds[i] = countedRound{Contest: r.ContestID, Round: r.RoundID, Outcome: r.Outcome, Void: r.Void, VoidReason: r.VoidReason,
+		rounds[i] = CountedRound{Contest: r.ContestID, Round: r.RoundID, Outcome: r.Outcome, Void: r.Void, VoidReason: r.VoidReason,
 			Voters: r.Voters, Ballots: r.Ballots, Superseded: r.Superseded, RollSize: r.RollSize, Elected: winnerNames(r.Elected),
 			VacantSeats: r.VacantSeats, ReportSHA256: reportSHA256(r.Report)}
 		if rounds[i].VacantSeats == nil {
@@ -496,8 +496,9 @@ func countedPayload(e *Election, finals, all []ContestResult, options map[[2]int
 	return map[string]any{"election": e.ID, "results": results, "rounds": rounds}
 }
 
-// countedRound is one stored result in election.counted's "rounds".
-type countedRound struct {
+// CountedRound is one stored result in election.counted's "rounds": what a verifier checks a
+// bundle's count against (pkg/bundle reads it back).
+type CountedRound struct {
 	Contest int64          `json:"contest"`
 	Round   int64          `json:"round"`
 	Outcome ContestOutcome `json:"outcome"`

@@ -51,22 +51,8 @@ type countedResult struct {
 	Runoff      bool     `json:"runoff"`
 }
 
-// countedRound is one count of election.counted's "rounds".
-type countedRound struct {
-	Contest      int64                   `json:"contest"`
-	Round        int64                   `json:"round"`
-	Outcome      string                  `json:"outcome"`
-	Void         bool                    `json:"void"`
-	VoidReason   string                  `json:"void_reason"`
-	Voters       int                     `json:"voters"`
-	Ballots      int                     `json:"ballots"`
-	Superseded   int                     `json:"superseded"`
-	RollSize     int                     `json:"roll_size"`
-	Elected      []string                `json:"elected"`
-	VacantSeats  []string                `json:"vacant_seats"`
-	ReportSHA256 string                  `json:"report_sha256"`
-	Count        *elections.CountOptions `json:"count"`
-}
+// countedRound is one count of election.counted's "rounds", as the service writes it.
+type countedRound = elections.CountedRound
 
 // certifiedPayload is the part of election.certified that verify reads.
 type certifiedPayload struct {
@@ -338,30 +324,27 @@ func (l *auditLog) roundEntry(kind string, roundID int64) (map[string]json.RawMe
 
 // opened returns the round.opened entry of roundID, decoded, and its id.
 func (l *auditLog) opened(roundID int64) (*openedPayload, int64) {
-	p, id := l.roundEntry(elections.EventRoundOpened, roundID)
-	if p == nil {
-		return nil, 0
-	}
-	raw, _ := json.Marshal(p)
-	var o openedPayload
-	if json.Unmarshal(raw, &o) != nil {
-		return nil, id
-	}
-	return &o, id
+	return roundPayload[openedPayload](l, elections.EventRoundOpened, roundID)
 }
 
 // closed returns the round.closed entry of roundID, decoded, and its id.
 func (l *auditLog) closed(roundID int64) (*closedPayload, int64) {
-	p, id := l.roundEntry(elections.EventRoundClosed, roundID)
+	return roundPayload[closedPayload](l, elections.EventRoundClosed, roundID)
+}
+
+// roundPayload returns the entry of kind for roundID decoded as a T, and its id: nil and 0
+// without one, nil and its id when it does not decode.
+func roundPayload[T any](l *auditLog, kind string, roundID int64) (*T, int64) {
+	p, id := l.roundEntry(kind, roundID)
 	if p == nil {
 		return nil, 0
 	}
 	raw, _ := json.Marshal(p)
-	var c closedPayload
-	if json.Unmarshal(raw, &c) != nil {
+	var v T
+	if json.Unmarshal(raw, &v) != nil {
 		return nil, id
 	}
-	return &c, id
+	return &v, id
 }
 
 // recordsAfter returns how many chain records of election of kind come after entry id.

@@ -121,7 +121,7 @@ func toExportBallot(pb *elections.PublishedBallots, b *elections.PublishedBallot
 	case elections.BallotConfidence:
 		votes := make(map[string]string, len(b.Marks))
 		for _, m := range b.Marks {
-			votes[name(m)] = confidenceWord(m.Value)
+			votes[name(m)] = ConfidenceWord(m.Value)
 		}
 		out.Confidence = &votes
 	default:
@@ -153,8 +153,9 @@ func rankingGroups(marks []tally.Mark, name func(tally.Mark) string) *[]any {
 	return &groups
 }
 
-// confidenceWord is the word of a confidence mark: +1 yes, -1 no, else abstain.
-func confidenceWord(v int) string {
+// ConfidenceWord is the word of a confidence mark in the published ballots: +1 yes, -1 no,
+// else abstain.
+func ConfidenceWord(v int) string {
 	switch {
 	case v > 0:
 		return "yes"

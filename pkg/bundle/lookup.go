@@ -101,7 +101,7 @@ func choices(pb *elections.PublishedBallots, bl *elections.PublishedBallot) []st
 		}
 	default:
 		for _, m := range bl.Marks {
-			out = append(out, fmt.Sprintf("%s: %s", pb.Candidates[m.Candidate], confidenceWord(m.Value)))
+			out = append(out, fmt.Sprintf("%s: %s", pb.Candidates[m.Candidate], ConfidenceWord(m.Value)))
 		}
 	}
 	return out
