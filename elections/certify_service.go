@@ -38,6 +38,7 @@ func (s *Service) CertifyElection(ctx context.Context, actor Actor, electionID i
 		}
 		var events []pendingEvent
 		var vacant []string
+		var winners []Winner
 		for _, r := range finals {
 			for _, w := range r.Elected {
 				t, err := seatWinner(ctx, tx, e, w, now)
@@ -45,6 +46,7 @@ func (s *Service) CertifyElection(ctx context.Context, actor Actor, electionID i
 					return err
 				}
 				out = append(out, *t)
+				winners = append(winners, w)
 				events = append(events, pendingEvent{EventTermRecorded, termRecordedPayload(t)})
 			}
 			vacant = append(vacant, r.VacantSeats...)
@@ -53,7 +55,7 @@ func (s *Service) CertifyElection(ctx context.Context, actor Actor, electionID i
 		if err := tx.UpdateElection(ctx, e); err != nil {
 			return err
 		}
-		events = append(events, pendingEvent{EventElectionCertified, certifiedPayload(e, out, vacant)})
+		events = append(events, pendingEvent{EventElectionCertified, certifiedPayload(e, out, winners, vacant)})
 		return recordAll(ctx, tx, now, actor, e.ID, events)
 	})
 	if err != nil {
@@ -168,13 +170,14 @@ func termRecordedPayload(t *Term) map[string]any {
 	}
 }
 
-// certifiedPayload is the payload of election.certified: the terms seated and the seats left
-// vacant.
-func certifiedPayload(e *Election, terms []Term, vacant []string) map[string]any {
+// certifiedPayload is the payload of election.certified: the terms seated, each with the
+// winner it seats (the nomination and the ballot name, which for an organisation is its
+// representative while the holder is the organisation), and the seats left vacant.
+func certifiedPayload(e *Election, terms []Term, winners []Winner, vacant []string) map[string]any {
 	seated := make([]map[string]any, len(terms))
 	for i, t := range terms {
 		seated[i] = map[string]any{"seat": t.Seat, "holder": t.Holder, "member": t.MemberExternalID,
-			"start": t.Start, "end": t.End}
+			"start": t.Start, "end": t.End, "candidate": winners[i].Candidate, "name": winners[i].Name}
 	}
 	if vacant == nil {
 		vacant = []string{}

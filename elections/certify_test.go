@@ -112,6 +112,14 @@ func TestCertify(t *testing.T) {
 		!cmp.Equal(p["vacant_seats"], []any{"gold-2", "bronze-1"}) {
 		t.Errorf("election.certified payload %v, want five terms and gold-2, bronze-1 vacant", p)
 	}
+	// Each term names the winner it seats: for gold-1 the organisation holds the seat, and
+	// its representative was the candidate on the ballot.
+	for _, term := range p["terms"].([]any) {
+		term := term.(map[string]any)
+		if term["seat"] == "gold-1" && (term["name"] != "Ann Acme" || term["holder"] == term["name"] || term["candidate"] == float64(0)) {
+			t.Errorf("election.certified term of gold-1: %v; want the holder and the candidate Ann Acme", term)
+		}
+	}
 	if rec := decodePayload(t, events[3]); rec["seat"] != "gold-1" || rec["representative"] != "Ann Acme" || rec["source"] != "election" {
 		t.Errorf("seat.term_recorded of gold-1: %v", rec)
 	}
@@ -271,6 +279,29 @@ func TestRunoff(t *testing.T) {
 	if c := rounds[[2]int64{ind, v.Round.ID}].Count; c == nil || c.Seats != 1 || c.Seed != hex.EncodeToString(env.roundSeed(t, v.Round.ID)) ||
 		!slices.Equal(c.TermLabels, []string{"individual-3 (2 years, to 2028)"}) {
 		t.Errorf("runoff's count in election.counted %+v, want one seat, individual-3, with its seed", c)
+	}
+	// Its final result names every winner of Individual: those of the first round in their
+	// places, then the runoff's.
+	counted := boardEvents(t, env.st, elections.EventElectionCounted)
+	var countedResults struct {
+		Results []struct {
+			Contest int64                     `json:"contest"`
+			Round   int64                     `json:"round"`
+			Winners []elections.CountedWinner `json:"winners"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(counted[len(counted)-1].Payload, &countedResults); err != nil {
+		t.Fatal(err)
+	}
+	wantWinners := []elections.CountedWinner{
+		{Candidate: env.noms["ind-01"], Name: "Ada Byron", Seat: "individual-1", TermYears: 2, TermEndsYear: 2028},
+		{Candidate: env.noms["ind-02"], Name: "Ben Cole", Seat: "individual-2", TermYears: 2, TermEndsYear: 2028},
+		{Candidate: di, Name: "Di Eads", Seat: "individual-3", TermYears: 2, TermEndsYear: 2028},
+	}
+	if res := countedResults.Results; len(res) == 0 || res[0].Contest != ind || res[0].Round != v.Round.ID {
+		t.Errorf("election.counted results %+v, want Individual's runoff first", res)
+	} else if diff := cmp.Diff(wantWinners, res[0].Winners); diff != "" {
+		t.Errorf("election.counted winners of Individual (-want +got):\n%s", diff)
 	}
 
 	// Counting again gives the same reports; then the certification seats Di.

@@ -213,6 +213,24 @@ func ReceiptSHA256(receipt string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// CountedReceiptsDigest is how round.closed records the ballots that the count of a contest
+// in a round counts (those not superseded), given their receipts in any order: the lower-case
+// hex SHA-256 of their ReceiptSHA256 values, sorted, each followed by "\n" (SHA-256 of the empty
+// string when there are none). A verifier computes it from a bundle's published ballots.
+func CountedReceiptsDigest(receipts []string) string {
+	hashes := make([]string, len(receipts))
+	for i, r := range receipts {
+		hashes[i] = ReceiptSHA256(r)
+	}
+	slices.Sort(hashes)
+	h := sha256.New()
+	for _, x := range hashes {
+		io.WriteString(h, x)
+		io.WriteString(h, "\n")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // BallotsAcceptedEvents returns the audit entries of the casts a CastBallots call stored (those
 // with a nil Err): one ballots.accepted entry per election, in ascending election order, each
 // listing per contest and round (ascending) the sorted ReceiptSHA256 of its ballots. The entries

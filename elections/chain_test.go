@@ -203,6 +203,40 @@ func TestBallotsAcceptedEvents(t *testing.T) {
 	}
 }
 
+// TestCountedReceiptsDigest checks CountedReceiptsDigest against its definition, computed
+// by hand (sha256sum): the SHA-256 of each receipt's hex string is 8909cde2… for "00ff" and
+// 85337816… for "a1b2"; sorted, each followed by a newline, they hash to 51654c37….
+func TestCountedReceiptsDigest(t *testing.T) {
+	const (
+		h00ff = "8909cde2f411a84e86e7a39c8a3916b7cda6a9d977778030b6f6a491401400bc"
+		ha1b2 = "85337816d263d362acb23a4255a636191075c2a90c47f2ee6db3362f7df11203"
+		both  = "51654c375f1e972ed29c75912f0d5cf93f5604836bd3bc4fef480579009c5ce3"
+		none  = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // SHA-256 of ""
+	)
+	if elections.ReceiptSHA256("00ff") != h00ff || elections.ReceiptSHA256("a1b2") != ha1b2 {
+		t.Fatalf("ReceiptSHA256 of the test receipts = %s, %s; want %s, %s",
+			elections.ReceiptSHA256("00ff"), elections.ReceiptSHA256("a1b2"), h00ff, ha1b2)
+	}
+	sum := sha256.Sum256([]byte(ha1b2 + "\n" + h00ff + "\n"))
+	if got := hex.EncodeToString(sum[:]); got != both {
+		t.Fatalf("the written-out digest = %s, want %s", got, both)
+	}
+	for _, tt := range []struct {
+		receipts []string
+		want     string
+	}{
+		{[]string{"00ff", "a1b2"}, both},
+		{[]string{"a1b2", "00ff"}, both}, // the order of the receipts does not count
+		{nil, none},
+		{[]string{}, none},
+		{[]string{"00ff"}, func() string { s := sha256.Sum256([]byte(h00ff + "\n")); return hex.EncodeToString(s[:]) }()},
+	} {
+		if got := elections.CountedReceiptsDigest(tt.receipts); got != tt.want {
+			t.Errorf("CountedReceiptsDigest(%q) = %s, want %s", tt.receipts, got, tt.want)
+		}
+	}
+}
+
 func TestVerifyAuditChain(t *testing.T) {
 	ctx := context.Background()
 	st := electionstest.NewStore()

@@ -119,7 +119,8 @@ func contestView(e *Election, c *Contest, ns []Nomination, now time.Time) Contes
 
 // UpdateContest changes a contest's method, uncontested policy, seats or revoting setting,
 // each only in its phases (the revoting setting until a round opens for the contest;
-// ECONFLICT otherwise), and records the change with its reason.
+// ECONFLICT otherwise), and records the change with its reason, and the contest's seat keys
+// and method after it.
 // Seats that stay keep their terms; a seat added gets its term by the charter's rules: the
 // full term in cycle, else the years to the next cycle year as a by-election.
 func (s *Service) UpdateContest(ctx context.Context, actor Actor, contestID int64, p ContestPatch) (*ContestView, error) {
@@ -157,7 +158,8 @@ func (s *Service) UpdateContest(ctx context.Context, actor Actor, contestID int6
 				return err
 			}
 			err := record(ctx, tx, now, actor, next.ElectionID, EventContestChanged, map[string]any{
-				"contest": next.ID, "changes": changes, "reason": p.Reason})
+				"contest": next.ID, "changes": changes, "reason": p.Reason,
+				"seats": seatKeys(next.Seats), "method": next.Method})
 			if err != nil {
 				return err
 			}

@@ -48,6 +48,8 @@ func TestUpdateContestIndividualSeatsRaised(t *testing.T) {
 		"contest": float64(individual.ID), "reason": reason,
 		"changes": map[string]any{"seats": map[string]any{
 			"from": []any{"individual-3"}, "to": []any{"individual-1", "individual-3"}}},
+		// The contest after the change.
+		"seats": []any{"individual-1", "individual-3"}, "method": "meek",
 	}}}
 	if diff := cmp.Diff(wantEvents, electionEventsOf(t, st, elections.EventContestChanged, at)); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
@@ -64,31 +66,38 @@ func TestUpdateContest(t *testing.T) {
 		patch        elections.ContestPatch
 		want         func(c *elections.Contest)
 		changes      map[string]any // nil: no event
+		// seats and method are the contest's after the change, as the event records them.
+		seats  []any
+		method string
 	}{
 		{"method and policy when announced", announced2026, "guardians",
 			elections.ContestPatch{Method: &method, Uncontested: &confidence},
 			func(c *elections.Contest) { c.Method, c.Uncontested = method, confidence },
 			map[string]any{"method": map[string]any{"from": "meek", "to": "schulze"},
-				"uncontested": map[string]any{"from": "acclamation", "to": "confidence"}}},
+				"uncontested": map[string]any{"from": "acclamation", "to": "confidence"}},
+			[]any{"guardians-1", "guardians-2", "guardians-3"}, "schulze"},
 		{"method on the last instant of nominations", utc(2026, 5, 16, 0, 0, 0).Add(-time.Nanosecond), "guardians",
 			elections.ContestPatch{Method: &method, Reason: "ranked pairs wanted"},
 			func(c *elections.Contest) { c.Method = method },
-			map[string]any{"method": map[string]any{"from": "meek", "to": "schulze"}}},
+			map[string]any{"method": map[string]any{"from": "meek", "to": "schulze"}},
+			[]any{"guardians-1", "guardians-2", "guardians-3"}, "schulze"},
 		{"an in-cycle seat added while voting", utc(2026, 6, 1, 9, 0, 0), "platinum",
 			elections.ContestPatch{Seats: []string{"platinum-2", "platinum-1"}, Reason: "a second Platinum member joined"},
 			func(c *elections.Contest) {
 				c.Seats = contestSeats("platinum", 1, 2, 2026, 2, false, "in cycle")
 			},
-			map[string]any{"seats": map[string]any{"from": []any{"platinum-1"}, "to": []any{"platinum-1", "platinum-2"}}}},
+			map[string]any{"seats": map[string]any{"from": []any{"platinum-1"}, "to": []any{"platinum-1", "platinum-2"}}},
+			[]any{"platinum-1", "platinum-2"}, "meek"},
 		{"a seat taken off", utc(2026, 5, 20, 9, 0, 0), "silver",
 			elections.ContestPatch{Seats: []string{"silver-2"}, Reason: "silver-1 filled by appointment"},
 			func(c *elections.Contest) {
 				c.Seats = contestSeats("silver", 2, 2, 2026, 1, true, "vacant since 2025-12-01 (resigned)")
 			},
-			map[string]any{"seats": map[string]any{"from": []any{"silver-1", "silver-2"}, "to": []any{"silver-2"}}}},
+			map[string]any{"seats": map[string]any{"from": []any{"silver-1", "silver-2"}, "to": []any{"silver-2"}}},
+			[]any{"silver-2"}, "meek"},
 		{"nothing changes", announced2026, "guardians",
 			elections.ContestPatch{Seats: []string{"guardians-3", "guardians-2", "guardians-1"}, Reason: "checked"},
-			func(*elections.Contest) {}, nil},
+			func(*elections.Contest) {}, nil, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +119,8 @@ func TestUpdateContest(t *testing.T) {
 			var wantEvents []electionEvent
 			if tt.changes != nil {
 				wantEvents = []electionEvent{{Kind: elections.EventContestChanged, Payload: map[string]any{
-					"contest": float64(c.ID), "changes": tt.changes, "reason": tt.patch.Reason}}}
+					"contest": float64(c.ID), "changes": tt.changes, "reason": tt.patch.Reason,
+					"seats": tt.seats, "method": tt.method}}}
 			}
 			if diff := cmp.Diff(wantEvents, electionEventsOf(t, st, elections.EventContestChanged, tt.now)); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)

@@ -466,16 +466,18 @@ func runoffNeed(result *tally.Result, rb *RoundBallot) *RunoffNeed {
 }
 
 // countedPayload is the payload of election.counted: each contest's final result
-// ("results"), and every stored result ("rounds": each contest and round counted, by contest
-// id then round id, as Results lists them) with the SHA-256 of its report and the options of its
-// count (from options, by contest and round; none when the round was not counted), so that a
-// verifier can check a bundle's results and recount against the log. When an election is
-// counted again, its last election.counted entry holds.
+// ("results", with its winners in order of election: CountedWinner), and every stored result
+// ("rounds": each contest and round counted, by contest id then round id, as Results lists
+// them) with the SHA-256 of its report and the options of its count (from options, by contest
+// and round; none when the round was not counted), so that a verifier can check a bundle's
+// results and recount against the log. When an election is counted again, its last
+// election.counted entry holds.
 func countedPayload(e *Election, finals, all []ContestResult, options map[[2]int64]CountOptions) map[string]any {
 	results := make([]map[string]any, len(finals))
 	for i, r := range finals {
 		results[i] = map[string]any{"contest": r.ContestID, "round": r.RoundID, "outcome": r.Outcome,
-			"elected": winnerNames(r.Elected), "vacant_seats": r.VacantSeats, "void": r.Void, "runoff": r.Runoff != nil}
+			"elected": winnerNames(r.Elected), "vacant_seats": r.VacantSeats, "void": r.Void, "runoff": r.Runoff != nil,
+			"winners": countedWinners(r.Elected)}
 	}
 	all = slices.Clone(all)
 	slices.SortStableFunc(all, func(a, b ContestResult) int {
@@ -516,6 +518,25 @@ type CountedRound struct {
 	ReportSHA256 string `json:"report_sha256"`
 	// Count is what the count ran with; absent when the round was not counted (void, no vote).
 	Count *CountOptions `json:"count,omitempty"`
+}
+
+// CountedWinner is one winner in election.counted's "results"[i]."winners", in order of
+// election: the nomination id, ballot name, seat key and term (never the member).
+type CountedWinner struct {
+	Candidate    int64  `json:"candidate"`
+	Name         string `json:"name"`
+	Seat         string `json:"seat"`
+	TermYears    int    `json:"term_years"`
+	TermEndsYear int    `json:"term_ends_year"`
+}
+
+// countedWinners returns ws as election.counted records them, in order (never nil).
+func countedWinners(ws []Winner) []CountedWinner {
+	out := make([]CountedWinner, len(ws))
+	for i, w := range ws {
+		out[i] = CountedWinner{Candidate: w.Candidate, Name: w.Name, Seat: w.Seat, TermYears: w.TermYears, TermEndsYear: w.TermEndsYear}
+	}
+	return out
 }
 
 // winnerNames returns the ballot names of ws, in order (never nil).

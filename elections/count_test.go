@@ -239,9 +239,20 @@ func TestCountApproval(t *testing.T) {
 	p := decodePayload(t, events[0])
 	first := p["results"].([]any)[0]
 	wantFirst := map[string]any{"contest": float64(ind), "round": float64(round), "outcome": "contested", "void": false,
-		"runoff": false, "elected": []any{"Ada Byron", "Ben Cole", "Cy Dunn"}, "vacant_seats": nil}
+		"runoff": false, "elected": []any{"Ada Byron", "Ben Cole", "Cy Dunn"}, "vacant_seats": nil,
+		// The winners in order of election: nomination, ballot name, seat and term.
+		"winners": []any{
+			map[string]any{"candidate": float64(env.noms["ind-01"]), "name": "Ada Byron", "seat": "individual-1", "term_years": 2.0, "term_ends_year": 2028.0},
+			map[string]any{"candidate": float64(env.noms["ind-02"]), "name": "Ben Cole", "seat": "individual-2", "term_years": 2.0, "term_ends_year": 2028.0},
+			map[string]any{"candidate": float64(env.noms["ind-03"]), "name": "Cy Dunn", "seat": "individual-3", "term_years": 2.0, "term_ends_year": 2028.0},
+		}}
 	if diff := cmp.Diff(wantFirst, first); diff != "" || len(p["results"].([]any)) != 4 {
 		t.Errorf("election.counted results %v; the first (-want +got):\n%s", p["results"], diff)
+	}
+	for _, r := range p["results"].([]any)[1:] {
+		if w := r.(map[string]any)["winners"]; !cmp.Equal(w, []any{}) {
+			t.Errorf("election.counted result %v: winners %v, want none (an empty list)", r, w)
+		}
 	}
 	// Every stored result is in "rounds", the count of Individual with the options it ran with.
 	rounds := countedRounds(t, env)
@@ -426,6 +437,24 @@ func TestCountAffiliationCap(t *testing.T) {
 			env.stand(t, vrCand{"slv-1", "Ann Silver", "Acme"}, vrCand{"slv-2", "", ""}, vrCand{"slv-3", "", ""})
 			env.clock.Set(vrVoting)
 			id := env.open(t, elections.RoundInput{}).Round.ID
+			// round.opened records the cap, its scope and the candidates' affiliations, by
+			// ballot name (those with one), before any ballot is cast.
+			opened := boardEvents(t, env.st, elections.EventRoundOpened)
+			wantOpened := map[float64]map[string]any{
+				float64(env.contests["individual"]): {"affiliation_cap": 2.0, "affiliation_scope": tt.scope,
+					"affiliations": map[string]any{"Ada Byron": "Acme", "Ben Cole": "Acme", "Cy Dunn": "Acme"}},
+				float64(env.contests["silver"]): {"affiliation_cap": 2.0, "affiliation_scope": tt.scope,
+					"affiliations": map[string]any{"Ann Silver": "Acme"}},
+			}
+			gotOpened := map[float64]map[string]any{}
+			for _, b := range decodePayload(t, opened[len(opened)-1])["ballots"].([]any) {
+				b := b.(map[string]any)
+				gotOpened[b["contest"].(float64)] = map[string]any{"affiliation_cap": b["affiliation_cap"],
+					"affiliation_scope": b["affiliation_scope"], "affiliations": b["affiliations"]}
+			}
+			if diff := cmp.Diff(wantOpened, gotOpened); diff != "" {
+				t.Errorf("round.opened ballots' caps and affiliations (-want +got):\n%s", diff)
+			}
 			env.approve(t, "individual", vrIndividuals, vrApprovals...)
 			env.approve(t, "silver", []string{"slv-1", "slv-2", "slv-3", "slv-4"},
 				[]string{"slv-1", "slv-2"}, []string{"slv-1", "slv-3"}, []string{"slv-1"}, []string{"slv-2"})

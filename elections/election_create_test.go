@@ -65,23 +65,25 @@ func TestCreateElectionMatrix2026(t *testing.T) {
 	if diff := cmp.Diff(want, stored, boardDates); diff != "" {
 		t.Errorf("stored election (-want +got):\n%s", diff)
 	}
-	contest := func(id float64, key string, seats ...string) map[string]any {
+	// Each contest with its display name and counting method (the charter's, meek here).
+	contest := func(id float64, key, name string, seats ...string) map[string]any {
 		s := make([]any, len(seats))
 		for i, k := range seats {
 			s[i] = k
 		}
-		return map[string]any{"contest": id, "constituency": key, "seats": s}
+		return map[string]any{"contest": id, "constituency": key, "name": name, "method": "meek", "seats": s}
 	}
 	wantEvents := []electionEvent{{Kind: elections.EventElectionCreated, Payload: map[string]any{
-		"election": 1.0, "year": 2026.0, "charter_version": 1.0, "cutoff": "2026-05-15",
+		"election": 1.0, "year": 2026.0, "title": "2026 election of The Matrix.org Foundation Governing Board",
+		"charter_version": 1.0, "cutoff": "2026-05-15",
 		"contests": []any{
-			contest(1, "individual", "individual-3"),
-			contest(2, "ecosystem", "ecosystem-1", "ecosystem-2", "ecosystem-3"),
-			contest(3, "associate", "associate-2"),
-			contest(4, "platinum", "platinum-1"),
-			contest(5, "silver", "silver-1", "silver-2"),
-			contest(6, "guardians", "guardians-1", "guardians-2", "guardians-3"),
-			contest(7, "spec-core-team", "spec-core-team-1", "spec-core-team-2"),
+			contest(1, "individual", "Individual Members", "individual-3"),
+			contest(2, "ecosystem", "Ecosystem Members", "ecosystem-1", "ecosystem-2", "ecosystem-3"),
+			contest(3, "associate", "Associate Members", "associate-2"),
+			contest(4, "platinum", "Platinum Members", "platinum-1"),
+			contest(5, "silver", "Silver Members", "silver-1", "silver-2"),
+			contest(6, "guardians", "Guardians", "guardians-1", "guardians-2", "guardians-3"),
+			contest(7, "spec-core-team", "Spec Core Team", "spec-core-team-1", "spec-core-team-2"),
 		},
 	}}}
 	if diff := cmp.Diff(wantEvents, electionEventsOf(t, st, elections.EventElectionCreated, announced2026)); diff != "" {

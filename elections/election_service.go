@@ -139,13 +139,17 @@ func deriveContests(ctx context.Context, tx Store, c *Charter, e *Election) erro
 	return nil
 }
 
-// electionCreatedPayload is the payload of election.created.
+// electionCreatedPayload is the payload of election.created: the election's title, year,
+// charter version and cut-off, and per contest its constituency, display name, counting
+// method and seat keys (a results bundle checks its election.json and count inputs against
+// them).
 func electionCreatedPayload(e *Election) map[string]any {
 	contests := make([]map[string]any, len(e.Contests))
 	for i, c := range e.Contests {
-		contests[i] = map[string]any{"contest": c.ID, "constituency": c.Constituency, "seats": seatKeys(c.Seats)}
+		contests[i] = map[string]any{"contest": c.ID, "constituency": c.Constituency, "name": c.Name,
+			"method": c.Method, "seats": seatKeys(c.Seats)}
 	}
-	return map[string]any{"election": e.ID, "year": e.Year, "charter_version": e.CharterVersion,
+	return map[string]any{"election": e.ID, "year": e.Year, "title": e.Title, "charter_version": e.CharterVersion,
 		"cutoff": e.Cutoff, "contests": contests}
 }
 

@@ -95,6 +95,10 @@ func (s *Service) OpenRound(ctx context.Context, actor Actor, electionID int64, 
 // openPlanned freezes the rolls of plan's contests, stores the round with its ballots and
 // records round.opened, within tx.
 func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Election, plan *roundPlan, seed, secret []byte, now time.Time) (*RoundView, error) {
+	ch, err := charterOfElection(ctx, tx, e)
+	if err != nil {
+		return nil, err
+	}
 	var rolls, logged []map[string]any
 	ballots := make([]RoundBallot, 0, len(plan.contests))
 	ids := make([]int64, 0, len(plan.contests))
@@ -113,7 +117,7 @@ func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Ele
 		rolls = append(rolls, map[string]any{"contest": c.ID, "fingerprint": c.RollFingerprint, "size": c.RollSize})
 		rb := roundBallot(c, pc.method, pc.seats, pc.candidates)
 		ballots = append(ballots, rb)
-		logged = append(logged, openedBallot(c, &rb))
+		logged = append(logged, openedBallot(c, &rb, ch.Rules.AffiliationCap))
 		ids = append(ids, c.ID)
 	}
 	if err := ensureElectionSecret(ctx, tx, e.ID, secret); err != nil {
@@ -145,15 +149,26 @@ func (s *Service) openPlanned(ctx context.Context, tx Store, actor Actor, e *Ele
 // openedBallot is how round.opened records contest c's ballot rb, so that a verifier can check
 // a bundle's ballots and counts against the log: the method, ballot kind and seats the round
 // decides (a runoff's tied seats), the candidates' ballot names in ballot order (the canonical
-// positions 1..n of the published ballots and counts), the frozen roll and whether revotes
-// replace ballots.
-func openedBallot(c *Contest, rb *RoundBallot) map[string]any {
+// positions 1..n of the published ballots and counts), the frozen roll, whether revotes
+// replace ballots, the points budget (0 but for a cumulative ballot), the charter's
+// affiliation cap (cp; max 0 and scope "" without one) and the candidates' affiliations by
+// ballot name (those with one), which the count's options repeat.
+func openedBallot(c *Contest, rb *RoundBallot, cp *AffiliationCap) map[string]any {
 	names := make([]string, len(rb.Candidates))
+	affiliations := map[string]string{}
 	for i, cand := range rb.Candidates {
 		names[i] = cand.Name
+		if cand.Affiliation != "" {
+			affiliations[cand.Name] = cand.Affiliation
+		}
+	}
+	capMax, capScope := 0, ""
+	if cp != nil {
+		capMax, capScope = cp.Max, cp.Scope
 	}
 	return map[string]any{"contest": c.ID, "method": rb.Method, "kind": rb.Kind, "seats": rb.Seats, "candidates": names,
-		"roll_fingerprint": c.RollFingerprint, "roll_size": c.RollSize, "revoting": rb.Revoting}
+		"roll_fingerprint": c.RollFingerprint, "roll_size": c.RollSize, "revoting": rb.Revoting,
+		"points": rb.Points, "affiliation_cap": capMax, "affiliation_scope": capScope, "affiliations": affiliations}
 }
 
 // ensureElectionSecret stores secret as election id's HMAC secret unless it has one.
@@ -278,7 +293,9 @@ func (s *Service) CloseRound(ctx context.Context, actor Actor, roundID int64) (*
 
 // closeRound closes the open round r at now, within tx: the round first, so that the store
 // refuses every later ballot, then the voter keys, which link a voter's ballots only while a
-// revote can replace them, then round.closed with the revealed seed and the participation.
+// revote can replace them, then round.closed with the revealed seed, and per contest the
+// participation and the digest of the receipts of the ballots the count will count (those not
+// superseded: CountedReceiptsDigest), which the ballots of a results bundle must match.
 func closeRound(ctx context.Context, tx Store, actor Actor, r *Round, by string, now time.Time) error {
 	r.State, r.ClosedAt, r.ClosedBy = RoundClosed, now, by
 	if err := tx.UpdateRound(ctx, r); err != nil {
@@ -293,7 +310,18 @@ func closeRound(ctx context.Context, tx Store, actor Actor, r *Round, by string,
 		if err != nil {
 			return err
 		}
-		voted = append(voted, map[string]any{"contest": c, "voters": n})
+		var receipts []string
+		err = tx.Ballots(ctx, r.ID, c, func(b *StoredBallot) error {
+			if !b.Superseded {
+				receipts = append(receipts, b.Receipt)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		voted = append(voted, map[string]any{"contest": c, "voters": n,
+			"counted_receipts_sha256": CountedReceiptsDigest(receipts)})
 	}
 	return record(ctx, tx, now, actor, r.ElectionID, EventRoundClosed, map[string]any{
 		"round": r.ID, "election": r.ElectionID, "number": r.Number, "closed_by": by,

@@ -114,10 +114,16 @@ func TestOpenRound(t *testing.T) {
 		"ballots": []any{
 			map[string]any{"contest": float64(ind), "method": "approval", "kind": "approval", "seats": 3.0,
 				"candidates":       []any{"Ada Byron (#" + strconv.FormatInt(n["ind-01"], 10) + ")", "Ada Byron (#" + strconv.FormatInt(n["ind-02"], 10) + ")", "bo cole", "Di Eads"},
-				"roll_fingerprint": frozen[ind].RollFingerprint, "roll_size": float64(frozen[ind].RollSize), "revoting": true},
+				"roll_fingerprint": frozen[ind].RollFingerprint, "roll_size": float64(frozen[ind].RollSize), "revoting": true,
+				// No points budget and no cap under this charter; the one candidate with an
+				// affiliation, by ballot name.
+				"points": 0.0, "affiliation_cap": 0.0, "affiliation_scope": "",
+				"affiliations": map[string]any{"Ada Byron (#" + strconv.FormatInt(n["ind-02"], 10) + ")": "Acme"}},
 			map[string]any{"contest": float64(gold), "method": "confidence", "kind": "confidence", "seats": 2.0,
 				"candidates":       []any{"Ann Acme", "Bob Beta"},
-				"roll_fingerprint": frozen[gold].RollFingerprint, "roll_size": float64(frozen[gold].RollSize), "revoting": true},
+				"roll_fingerprint": frozen[gold].RollFingerprint, "roll_size": float64(frozen[gold].RollSize), "revoting": true,
+				"points": 0.0, "affiliation_cap": 0.0, "affiliation_scope": "",
+				"affiliations": map[string]any{"Ann Acme": "Acme", "Bob Beta": "Beta"}},
 		}}
 	if diff := cmp.Diff(wantPayload, decodePayload(t, events[2])); diff != "" || events[2].Actor != vrOfficer.String() {
 		t.Errorf("round.opened by %s, payload (-want +got):\n%s", events[2].Actor, diff)
@@ -159,6 +165,12 @@ func TestRoundBallotByMethod(t *testing.T) {
 			got.kind, got.maxMarks, got.points, got.allowsTies = rb.Kind, rb.MaxMarks, rb.Points, rb.AllowsTies
 			if got != w || rb.Method != method || rb.Seats != 3 {
 				t.Errorf("ballot %+v, want method %s, 3 seats, %+v", rb, method, w)
+			}
+			// round.opened records the points budget: the seats for a cumulative ballot.
+			opened := boardEvents(t, env.st, elections.EventRoundOpened)
+			logged := decodePayload(t, opened[len(opened)-1])["ballots"].([]any)[0].(map[string]any)
+			if logged["method"] != method || logged["points"] != float64(w.points) {
+				t.Errorf("round.opened ballot %v, want method %s and %d points", logged, method, w.points)
 			}
 		})
 	}
@@ -372,9 +384,13 @@ func TestCloseRound(t *testing.T) {
 	env.clock.Set(vrVoting)
 	id := env.open(t, elections.RoundInput{}).Round.ID
 	ind, gold := env.contests["individual"], env.contests["gold"]
-	env.approve(t, "individual", vrIndividuals, []string{"ind-01"}, []string{"ind-03", "ind-04"})
-	env.approve(t, "individual", vrIndividuals, []string{"ind-04"}) // ind-01 votes again
-	env.cast(t, "org-c", "gold", elections.BallotInput{Votes: map[int64]string{env.noms["org-a"]: "yes", env.noms["org-b"]: "no"}})
+	first := env.cast(t, "ind-01", "individual", elections.BallotInput{Marks: env.ids("ind-01")})
+	second := env.cast(t, "ind-02", "individual", elections.BallotInput{Marks: env.ids("ind-03", "ind-04")})
+	again := env.cast(t, "ind-01", "individual", elections.BallotInput{Marks: env.ids("ind-04")}) // ind-01 votes again
+	goldBallot := env.cast(t, "org-c", "gold", elections.BallotInput{Votes: map[int64]string{env.noms["org-a"]: "yes", env.noms["org-b"]: "no"}})
+	if !again.Replaced || first.Receipt == again.Receipt {
+		t.Fatalf("the second ballot of ind-01 %+v, want it to replace the first %+v", again, first)
+	}
 	keys := func() (withKey int) {
 		for _, c := range []int64{ind, gold} {
 			err := env.st.Ballots(ctx, id, c, func(b *elections.StoredBallot) error {
@@ -413,9 +429,24 @@ func TestCloseRound(t *testing.T) {
 	if len(events) != 1 || events[0].Kind != elections.EventRoundClosed || events[0].Actor != vrOfficer.String() {
 		t.Fatalf("events %+v, want one round.closed by the officer", events)
 	}
+	// The counted receipts' digest, written out: the SHA-256 of each receipt's hex string, in
+	// ascending order, one a line; the superseded first ballot of ind-01 is left out.
+	digest := func(receipts ...string) string {
+		var lines []string
+		for _, r := range receipts {
+			sum := sha256.Sum256([]byte(r))
+			lines = append(lines, hex.EncodeToString(sum[:])+"\n")
+		}
+		slices.Sort(lines)
+		sum := sha256.Sum256([]byte(strings.Join(lines, "")))
+		return hex.EncodeToString(sum[:])
+	}
 	want := map[string]any{"round": float64(id), "election": float64(env.election.ID), "number": 1.0, "closed_by": "officer",
 		"seed": hex.EncodeToString(stored.Seed), "seed_commitment": stored.SeedCommitment,
-		"ballots": []any{map[string]any{"contest": float64(ind), "voters": 2.0}, map[string]any{"contest": float64(gold), "voters": 1.0}}}
+		"ballots": []any{
+			map[string]any{"contest": float64(ind), "voters": 2.0, "counted_receipts_sha256": digest(second.Receipt, again.Receipt)},
+			map[string]any{"contest": float64(gold), "voters": 1.0, "counted_receipts_sha256": digest(goldBallot.Receipt)},
+		}}
 	if diff := cmp.Diff(want, decodePayload(t, events[0])); diff != "" {
 		t.Errorf("round.closed payload (-want +got):\n%s", diff)
 	}
@@ -456,6 +487,12 @@ func TestCloseDueRounds(t *testing.T) {
 		decodePayload(t, events[0])["closed_by"] != "schedule" {
 		t.Errorf("events %+v, want one round.closed by the system", events)
 	}
+	// Nobody voted: the digest of no counted receipts is the SHA-256 of the empty string.
+	wantBallots := []any{map[string]any{"contest": float64(env.contests["individual"]), "voters": 0.0,
+		"counted_receipts_sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}
+	if diff := cmp.Diff(wantBallots, decodePayload(t, events[0])["ballots"]); diff != "" {
+		t.Errorf("round.closed ballots (-want +got):\n%s", diff)
+	}
 	if v, err := env.svc.Round(ctx, second); err != nil || v.Round.State != elections.RoundOpen || v.Round.Seed != nil {
 		t.Errorf("the later round: %+v, %v; want open without its seed", v, err)
 	}
@@ -481,7 +518,8 @@ func TestContestRevoting(t *testing.T) {
 	}
 	changed := boardEvents(t, env.st, elections.EventContestChanged)
 	want := map[string]any{"contest": float64(gold), "reason": "one ballot each",
-		"changes": map[string]any{"revoting": map[string]any{"from": true, "to": false}}}
+		"changes": map[string]any{"revoting": map[string]any{"from": true, "to": false}},
+		"seats":   []any{"gold-1", "gold-2"}, "method": "meek"}
 	if len(changed) != 1 || !reflect.DeepEqual(decodePayload(t, changed[0]), want) {
 		t.Errorf("contest.changed events %+v, want one with %v", changed, want)
 	}

@@ -212,34 +212,66 @@ func TestAuditTableRefusesChanges(t *testing.T) {
 			}
 		}
 		before := readChain(t, s)
-		insert := func(verb string, id int64, prevHash, hash string) string {
+		// forged is a well-formed hash that is no entry's: the hash trigger lets it through, so
+		// that the inserts below meet the chain trigger.
+		forged := strings.Repeat("f", 64)
+		insertSQL := func(verb string, id int64, prevHash, hash string) string {
 			return fmt.Sprintf("%s INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) "+
-				"VALUES (%d, '2026-03-01 00:00:00', 'cli', 'test', 0, '{\"n\":9}', '%s', '%s')", verb, id, prevHash, hash)
+				"VALUES (%d, '2026-03-01 00:00:00', 'cli', 'test', 0, '{\"n\":9}', %s, %s)", verb, id, prevHash, hash)
+		}
+		quote := func(v string) string { return "'" + v + "'" }
+		insert := func(verb string, id int64, prevHash, hash string) string {
+			return insertSQL(verb, id, quote(prevHash), quote(hash))
 		}
 		// Inserts that do not follow the head, linked to it: the chain trigger refuses them.
 		unchained := []string{
-			insert("INSERT", 2, before[0].Hash, "forged") + " ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
+			insert("INSERT", 2, before[0].Hash, forged) + " ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
 			// After the head, but with a stale prev_hash, or with an id below the head's.
-			insert("INSERT", 3, "stale", "forged"),
-			insert("INSERT", 3, "", "forged"),
-			insert("INSERT", 0, before[1].Hash, "forged"),
-			insert("INSERT", -5, before[1].Hash, "forged"),
+			insert("INSERT", 3, "stale", forged),
+			insert("INSERT", 3, "", forged),
+			insertSQL("INSERT", 3, "NULL", quote(forged)),
+			insert("INSERT", 0, before[1].Hash, forged),
+			insert("INSERT", -5, before[1].Hash, forged),
 		}
 		if s.Dialect() == sqlstore.DriverSQLite {
 			unchained = append(unchained,
 				// Entry 2 replaced by a forgery with the same links: REPLACE deletes the
 				// recorded row without firing the DELETE trigger.
 				insert("INSERT OR REPLACE", 2, before[0].Hash, before[1].Hash),
-				insert("REPLACE", 2, before[0].Hash, "forged"),
-				insert("INSERT OR REPLACE", 3, before[0].Hash, "forged"),
+				insert("REPLACE", 2, before[0].Hash, forged),
+				insert("INSERT OR REPLACE", 3, before[0].Hash, forged),
+				// A NULL prev_hash, which REPLACE would store as the column's default ''.
+				insertSQL("INSERT OR REPLACE", 3, "NULL", quote(forged)),
 				// No id: SQLite would pick the next one.
 				"INSERT INTO audit_events (at, actor, kind, election_id, payload, prev_hash, hash) "+
-					"VALUES ('2026-03-01 00:00:00', 'cli', 'test', 0, '{}', '"+before[1].Hash+"', 'forged')")
+					"VALUES ('2026-03-01 00:00:00', 'cli', 'test', 0, '{}', '"+before[1].Hash+"', '"+forged+"')")
 		}
 		for _, sql := range unchained {
 			err := sqlstore.GormDB(s).Exec(sql).Error
 			if err == nil || !strings.Contains(err.Error(), "appended after the head") {
 				t.Errorf("%s: %v, want it refused by the chain trigger", sql, err)
+			}
+		}
+		// Inserts after the head, linked to it, without a well-formed hash: the hash trigger
+		// refuses them. With a NULL hash, SQLite's REPLACE would store the column's default,
+		// '', and leave an unsealed entry at the head of the log.
+		unhashed := []string{
+			insert("INSERT", 3, before[1].Hash, ""),
+			insert("INSERT", 3, before[1].Hash, "forged"),
+			insert("INSERT", 3, before[1].Hash, strings.Repeat("F", 64)),
+			insert("INSERT", 3, before[1].Hash, strings.Repeat("f", 65)),
+			insertSQL("INSERT", 3, quote(before[1].Hash), "NULL"),
+		}
+		if s.Dialect() == sqlstore.DriverSQLite {
+			unhashed = append(unhashed,
+				insertSQL("INSERT OR REPLACE", 3, quote(before[1].Hash), "NULL"),
+				insertSQL("REPLACE", 3, quote(before[1].Hash), "NULL"),
+				insertSQL("INSERT OR REPLACE", 3, quote(before[1].Hash), "''"))
+		}
+		for _, sql := range unhashed {
+			err := sqlstore.GormDB(s).Exec(sql).Error
+			if err == nil || !strings.Contains(err.Error(), "appended with their hash") {
+				t.Errorf("%s: %v, want it refused by the hash trigger", sql, err)
 			}
 		}
 		tampering := []string{
@@ -248,11 +280,8 @@ func TestAuditTableRefusesChanges(t *testing.T) {
 			"UPDATE audit_events SET election_id = 3",
 			"DELETE FROM audit_events WHERE id = 2",
 			"DELETE FROM audit_events",
-			"INSERT INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) " +
-				"VALUES (3, '2026-03-01 00:00:00', 'cli', 'test', 0, '{}', '" + before[1].Hash + "', '')",
 			// A fork: a second entry after entry 1.
-			"INSERT INTO audit_events (id, at, actor, kind, election_id, payload, prev_hash, hash) " +
-				"VALUES (3, '2026-03-01 00:00:00', 'cli', 'test', 0, '{}', '" + before[0].Hash + "', 'forged')",
+			insert("INSERT", 3, before[0].Hash, forged),
 		}
 		if s.Dialect() == sqlstore.DriverPostgres {
 			tampering = append(tampering, "TRUNCATE audit_events", "DELETE FROM audit_events WHERE id = 99")
@@ -274,7 +303,7 @@ func TestAuditTableRefusesChanges(t *testing.T) {
 			t.Fatalf("AppendEvents after the refusals: %v", err)
 		}
 		events := checkChain(t, s, 5)
-		if err := sqlstore.GormDB(s).Exec(insert("INSERT", 6, events[4].Hash, "unchecked")).Error; err != nil {
+		if err := sqlstore.GormDB(s).Exec(insert("INSERT", 6, events[4].Hash, forged)).Error; err != nil {
 			t.Errorf("an INSERT after the head, linked to it, refused: %v", err)
 		}
 	})
@@ -408,6 +437,98 @@ func TestMigrateSealsLegacyEvents(t *testing.T) {
 	})
 }
 
+// TestAuditSealLinksInOrder applies migration 0006 over entries recorded before the audit
+// chain, without the runner's seal, and seals them by hand: the database takes a seal only in
+// id order, linked to the entry just before (none for the first), with a well-formed hash.
+func TestAuditSealLinksInOrder(t *testing.T) {
+	sqlstoretest.EachEngine(t, func(t *testing.T, opts sqlstore.Options) {
+		ctx := context.Background()
+		s := sqlstoretest.OpenOptions(t, opts)
+		sqlstore.SetMigrations(s, legacyMigrations(t))
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatalf("Migrate to 0005: %v", err)
+		}
+		db := sqlstore.GormDB(s)
+		for i := range 3 {
+			err := db.Exec("INSERT INTO audit_events (at, actor, kind, payload) VALUES (?, 'cli', 'legacy', ?)",
+				start.Add(time.Duration(i)*time.Second), fmt.Sprintf(`{"n":%d}`, i)).Error
+			if err != nil {
+				t.Fatalf("insert a legacy event: %v", err)
+			}
+		}
+		body, err := os.ReadFile("migrations/" + s.Dialect() + "/0006_audit_chain.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(string(body)).Error; err != nil {
+			t.Fatalf("apply 0006: %v", err)
+		}
+		events := readChain(t, s)
+		if len(events) != 3 || events[2].Hash != "" {
+			t.Fatalf("entries %+v, want three unsealed ones", events)
+		}
+		chainEvents(events, "")
+		seal := func(id int64, prevHash, hash string) error {
+			return db.Exec("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", prevHash, hash, id).Error
+		}
+		forged := strings.Repeat("f", 64)
+		refused := []struct {
+			name           string
+			id             int64
+			prevHash, hash string
+		}{
+			{"entry 2 before entry 1", 2, events[0].Hash, events[1].Hash},
+			{"entry 2 before entry 1, linked to nothing", 2, "", events[1].Hash},
+			{"the first entry linked to an entry", 1, forged, events[0].Hash},
+			{"an empty hash", 1, "", ""},
+			{"a short hash", 1, "", "forged"},
+			{"an upper-case hash", 1, "", strings.ToUpper(events[0].Hash)},
+		}
+		for _, tt := range refused {
+			if err := seal(tt.id, tt.prevHash, tt.hash); err == nil {
+				t.Errorf("seal of %s succeeded, want it refused", tt.name)
+			}
+		}
+		if err := db.Exec("UPDATE audit_events SET prev_hash = '', hash = NULL WHERE id = 1").Error; err == nil {
+			t.Error("seal with a NULL hash succeeded, want it refused")
+		}
+		if s.Dialect() == sqlstore.DriverSQLite {
+			// OR REPLACE would store the column's default ('') for a NULL.
+			for _, sql := range []string{
+				"UPDATE OR REPLACE audit_events SET prev_hash = '', hash = NULL WHERE id = 1",
+				"UPDATE OR REPLACE audit_events SET prev_hash = NULL, hash = '" + events[0].Hash + "' WHERE id = 1",
+			} {
+				if err := db.Exec(sql).Error; err == nil {
+					t.Errorf("%s succeeded, want it refused", sql)
+				}
+			}
+		}
+		if err := seal(1, "", events[0].Hash); err != nil {
+			t.Fatalf("seal of entry 1: %v", err)
+		}
+		for _, prev := range []string{"", forged, events[0].PrevHash} {
+			if err := seal(2, prev, events[1].Hash); err == nil {
+				t.Errorf("seal of entry 2 linked to %q succeeded, want it refused: entry 1's hash is %s", prev, events[0].Hash)
+			}
+		}
+		if err := seal(2, events[0].Hash, events[1].Hash); err != nil {
+			t.Fatalf("seal of entry 2: %v", err)
+		}
+		if err := seal(3, events[0].Hash, events[2].Hash); err == nil {
+			t.Error("seal of entry 3 linked to entry 1 succeeded, want it refused")
+		}
+		if err := seal(3, events[1].Hash, events[2].Hash); err != nil {
+			t.Fatalf("seal of entry 3: %v", err)
+		}
+		if err := seal(3, events[1].Hash, forged); err == nil {
+			t.Error("a second seal of entry 3 succeeded, want it refused")
+		}
+		if diff := cmp.Diff(events, checkChain(t, s, 3)); diff != "" {
+			t.Errorf("sealed entries (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // TestCastBallotsRecordsAcceptedBallots casts a batch with refused casts among the accepted
 // ones: one ballots.accepted entry lists, per contest, the sorted SHA-256 of the accepted
 // receipts, and nothing of the refused ones or of the voters; a batch of refused casts alone
@@ -472,5 +593,62 @@ func TestCastBallotsRecordsAcceptedBallots(t *testing.T) {
 		}
 		castAll(t, s, castNow, newCast(r.ID, once, "bob", "approval:2", false, "b3"))
 		checkChain(t, s, before+1)
+	})
+}
+
+// TestCloseRoundRecordsCountedReceipts closes a round through the service, in the store's
+// transaction: round.closed records, per contest, the digest of the receipts of the ballots
+// not superseded (CountedReceiptsDigest), read after the voter keys are cleared.
+func TestCloseRoundRecordsCountedReceipts(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r, revote, once := castFixture(t, s)
+		a := newCast(r.ID, revote, "ada", "ranking:1>2", true, "a")
+		b := newCast(r.ID, once, "bob", "approval:1", false, "b")
+		c := newCast(r.ID, revote, "cy", "ranking:2", true, "c")
+		castAll(t, s, castNow, a, b, c)
+		again := newCast(r.ID, revote, "ada", "ranking:2>1", true, "a2") // supersedes a
+		castAll(t, s, castNow.Add(time.Minute), again)
+		if !again.Replaced {
+			t.Fatalf("the second ballot of ada %+v, want it to replace the first", again)
+		}
+		svc, err := elections.NewService(s, electionstest.NewClock(castNow.Add(time.Hour)), &electionstest.Hasher{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		officer := elections.Actor{Kind: elections.ActorUser, ID: 1, Role: elections.RoleOfficer}
+		if _, err := svc.CloseRound(ctx, officer, r.ID); err != nil {
+			t.Fatalf("CloseRound: %v", err)
+		}
+		events, err := s.ListEvents(ctx, elections.EventFilter{Kind: elections.EventRoundClosed})
+		if err != nil || len(events) != 1 {
+			t.Fatalf("round.closed entries %+v, %v; want one", events, err)
+		}
+		var p struct {
+			Ballots []struct {
+				Contest int64  `json:"contest"`
+				Voters  int    `json:"voters"`
+				Digest  string `json:"counted_receipts_sha256"`
+			} `json:"ballots"`
+		}
+		if err := json.Unmarshal(events[0].Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]string{
+			revote: elections.CountedReceiptsDigest([]string{c.Ballot.Receipt, again.Ballot.Receipt}),
+			once:   elections.CountedReceiptsDigest([]string{b.Ballot.Receipt}),
+		}
+		got := map[int64]string{}
+		for _, x := range p.Ballots {
+			got[x.Contest] = x.Digest
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("round.closed counted receipts (-want +got):\n%s", diff)
+		}
+		for _, x := range ballotsOf(t, s, r.ID, revote) {
+			if x.VoterKey != nil {
+				t.Errorf("ballot %s keeps its voter key after the close", x.Receipt)
+			}
+		}
 	})
 }

@@ -29,8 +29,9 @@ CREATE INDEX audit_events_election ON audit_events (election_id, id);
 -- Two sealed entries never follow the same one: the chain cannot fork.
 CREATE UNIQUE INDEX audit_events_chain ON audit_events (prev_hash) WHERE hash <> '';
 
--- An entry is appended with its hash, after the head only: its id above every id, its
--- prev_hash the head's hash ('' when the log is empty), and never after an unsealed entry.
+-- An entry is appended with its hash (64 lower-case hex digits), after the head only: its id
+-- above every id, its prev_hash the head's hash ('' when the log is empty; NULL never), and
+-- never after an unsealed entry.
 -- The head is read by the primary key. (A row-level BEFORE trigger sees the rows that its
 -- statement inserted before, so the entries of one multi-row INSERT chain too.)
 CREATE FUNCTION audit_events_hashed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -38,7 +39,7 @@ DECLARE
     head_id   BIGINT := 0;
     head_hash TEXT   := '';
 BEGIN
-    IF NEW.hash = '' THEN
+    IF NEW.hash IS NULL OR NEW.hash !~ '^[0-9a-f]{64}$' THEN
         RAISE EXCEPTION 'audit events are appended with their hash';
     END IF;
     SELECT id, hash INTO head_id, head_hash FROM audit_events ORDER BY id DESC LIMIT 1;
@@ -59,13 +60,26 @@ CREATE TRIGGER audit_events_hashed BEFORE INSERT ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_hashed();
 
 -- Nothing changes a recorded entry, but the seal of an entry recorded before this migration:
--- once, and only its prev_hash and hash.
+-- once, in id order, and only its prev_hash and hash. The seal links the entry to the one just
+-- before it, which must be sealed already (prev_hash its hash; '' for the first entry), and
+-- gives it a hash of 64 lower-case hex digits.
 CREATE FUNCTION audit_events_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    before_hash TEXT;
 BEGIN
-    IF OLD.hash = '' AND NEW.hash <> ''
+    IF OLD.hash = '' AND NEW.hash ~ '^[0-9a-f]{64}$'
         AND (NEW.id, NEW.at, NEW.actor, NEW.kind, NEW.election_id, NEW.payload)
             IS NOT DISTINCT FROM (OLD.id, OLD.at, OLD.actor, OLD.kind, OLD.election_id, OLD.payload) THEN
-        RETURN NEW;
+        SELECT hash INTO before_hash FROM audit_events WHERE id < OLD.id ORDER BY id DESC LIMIT 1;
+        IF NOT FOUND THEN
+            before_hash := '';
+        ELSIF before_hash = '' THEN
+            RAISE EXCEPTION 'audit events are sealed in order: the entry before % is not sealed', OLD.id;
+        END IF;
+        IF NEW.prev_hash IS NOT DISTINCT FROM before_hash THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'audit events are sealed linked to the entry before them: entry % does not link to it', OLD.id;
     END IF;
     RAISE EXCEPTION 'audit events are append-only';
 END;

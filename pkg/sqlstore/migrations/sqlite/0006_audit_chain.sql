@@ -45,17 +45,18 @@ BEGIN
     SELECT RAISE(ABORT, 'audit events are append-only');
 END;
 
--- An entry is appended with its hash.
+-- An entry is appended with its hash: 64 lower-case hex digits. NULL is refused here, before
+-- INSERT OR REPLACE would store the column's default ('') in its place.
 CREATE TRIGGER audit_events_hashed BEFORE INSERT ON audit_events
-WHEN NEW.hash = ''
+WHEN NEW.hash IS NULL OR length(NEW.hash) <> 64 OR NEW.hash GLOB '*[^0-9a-f]*'
 BEGIN
     SELECT RAISE(ABORT, 'audit events are appended with their hash');
 END;
 
 -- An entry is appended after the head only: its id above every id, its prev_hash the head's
--- hash ('' when the log is empty), and never after an unsealed entry. This also refuses
--- INSERT OR REPLACE of a recorded entry, whose implicit delete fires no DELETE trigger. Both
--- subqueries read the head by the primary key.
+-- hash ('' when the log is empty; NULL never), and never after an unsealed entry. This also
+-- refuses INSERT OR REPLACE of a recorded entry, whose implicit delete fires no DELETE
+-- trigger. The subqueries read the head by the primary key.
 CREATE TRIGGER audit_events_chained BEFORE INSERT ON audit_events
 WHEN NEW.id IS NULL
     OR NEW.id <= coalesce((SELECT max(id) FROM audit_events), 0)
@@ -66,9 +67,14 @@ BEGIN
 END;
 
 -- Nothing changes a recorded entry, but the seal of an entry recorded before this migration:
--- once, and only its prev_hash and hash. (audit_events_no_delete refuses DELETE still.)
+-- once, in id order, and only its prev_hash and hash. The seal links the entry to the one just
+-- before it, which must be sealed already (prev_hash its hash; '' for the first entry), and
+-- gives it a hash of 64 lower-case hex digits. (audit_events_no_delete refuses DELETE still.)
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-WHEN NOT (OLD.hash = '' AND NEW.hash <> '' AND NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor
+WHEN NOT (OLD.hash = '' AND NEW.hash IS NOT NULL AND length(NEW.hash) = 64 AND NEW.hash NOT GLOB '*[^0-9a-f]*'
+          AND NEW.prev_hash IS coalesce((SELECT hash FROM audit_events WHERE id < OLD.id ORDER BY id DESC LIMIT 1), '')
+          AND coalesce((SELECT hash FROM audit_events WHERE id < OLD.id ORDER BY id DESC LIMIT 1), 'none') <> ''
+          AND NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor
           AND NEW.kind IS OLD.kind AND NEW.election_id IS OLD.election_id AND NEW.payload IS OLD.payload)
 BEGIN
     SELECT RAISE(ABORT, 'audit events are append-only');
