@@ -19,6 +19,8 @@ type verifyFlags struct {
 	key, receipt   string
 	trustBundleKey bool
 	maxSize        string
+	// heads are the audit heads (ID:HASH) known from outside the bundle.
+	heads []string
 }
 
 // newVerifyCmd returns `govboard verify`, which checks an election's results bundle offline
@@ -26,7 +28,7 @@ type verifyFlags struct {
 func newVerifyCmd() *cobra.Command {
 	var f verifyFlags
 	cmd := &cobra.Command{
-		Use:   "verify BUNDLE --key KEYS [--receipt RECEIPT] [--max-size SIZE]",
+		Use:   "verify BUNDLE --key KEYS [--head ID:HASH]... [--receipt RECEIPT] [--max-size SIZE]",
 		Short: "Check an election's results bundle offline: signature, files, audit log, seeds, receipts, recount",
 		Long: "Check an election's results bundle (GET /api/v1/elections/{id}/bundle) offline: the signature of\n" +
 			"its manifest, every file against the manifest, the audit log's hash chain (every record's hash\n" +
@@ -38,6 +40,11 @@ func newVerifyCmd() *cobra.Command {
 			"key whose kid is the bundle's key_id is used), a PEM public key or one JWK. Without it the signature\n" +
 			"check fails, unless --trust-bundle-key accepts the key inside the bundle, which shows the bundle is\n" +
 			"intact but not who signed it. --receipt also tells where a ballot is and with which choices.\n" +
+			"--head ID:HASH (repeatable) is an audit head you noted or saw published earlier (the \"head\" of\n" +
+			"GET /api/v1/audit/verify, or another bundle's manifest): the bundle's log must hold that entry with\n" +
+			"that hash, which shows the log was only extended since; the anchor check lists the entries appended\n" +
+			"after it. Without an anchor, whoever holds the service's database and key could rewrite the whole\n" +
+			"log consistently.\n" +
 			"--max-size bounds what the bundle may hold once decompressed (default 1GiB).\n\n" +
 			"Exit status 0 when every check passes (and the receipt, if given, is found), 1 when one fails,\n" +
 			"2 on bad input (no such file, not a bundle, over --max-size, an unreadable key).",
@@ -56,6 +63,8 @@ func newVerifyCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&f.trustBundleKey, "trust-bundle-key", false,
 		"without --key, accept the key inside the bundle (proves the bundle intact, not who signed it)")
 	cmd.Flags().StringVar(&f.receipt, "receipt", "", "a ballot receipt to look up in the bundle")
+	cmd.Flags().StringArrayVar(&f.heads, "head", nil,
+		"an audit entry known from outside the bundle, ID:HASH (repeatable): the bundle's log must hold it")
 	cmd.Flags().StringVar(&f.maxSize, "max-size", "1GiB", "the most the bundle may hold decompressed: bytes, or with KiB, MiB, GiB")
 	return cmd
 }
@@ -75,6 +84,13 @@ func runVerify(w io.Writer, f verifyFlags, path string) error {
 		if opts, err = bundle.ParseTrustedKeys(data); err != nil {
 			return badInput(fmt.Errorf("--key %s: %w", f.key, err))
 		}
+	}
+	for _, h := range f.heads {
+		a, err := bundle.ParseAnchor(h)
+		if err != nil {
+			return badInput(fmt.Errorf("--head: %w", err))
+		}
+		opts.Anchors = append(opts.Anchors, a)
 	}
 	file, err := os.Open(path)
 	if err != nil {

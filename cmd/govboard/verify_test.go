@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -115,6 +116,8 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(resigned, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	chain := bundletest.Data().Audit.Chain
+	head, closed := chain[len(chain)-1], chain[9]
 	var receipt string
 	for _, b := range bundletest.Data().Contests[0].Rounds[0].Ballots.Ballots {
 		if !b.Superseded && len(b.Marks) > 0 {
@@ -132,13 +135,13 @@ func TestVerifyCommand(t *testing.T) {
 		anyCheck bool
 	}{
 		{name: "good, PEM key", args: []string{"verify", good, "--key", pemKey}, code: 0,
-			out:    []string{"ok   signature: manifest.json is signed by the trusted key", "ok   recount: contest 11 round 1:", "all 34 checks pass"},
+			out:    []string{"ok   signature: manifest.json is signed by the trusted key", "ok   recount: contest 11 round 1:", "all 41 checks pass"},
 			notOut: []string{"FAIL"}},
 		{name: "good, JWKS key", args: []string{"verify", "--key", jwksKey, good}, code: 0,
 			out: []string{"ok   audit chain:", "ok   audit entries:", "ok   count: contest 11 round 1:", "ok   result: contest 11"}},
 		{name: "no key", args: []string{"verify", good}, code: 1,
 			out: []string{"FAIL signature: not checked against a trusted key: pass --key with the service's keys from " +
-				"/api/v1/auth/keys, or --trust-bundle-key to accept the key inside the bundle", "1 of 34 checks FAIL"},
+				"/api/v1/auth/keys, or --trust-bundle-key to accept the key inside the bundle", "1 of 41 checks FAIL"},
 			stderr: "does not verify"},
 		{name: "the bundle's own key, accepted", args: []string{"verify", good, "--trust-bundle-key"}, code: 0,
 			out: []string{"ok   signature: WARNING: manifest.json is signed by key " + jwtauth.Ed25519Key(service).ID, "not independently trusted"}},
@@ -150,7 +153,7 @@ func TestVerifyCommand(t *testing.T) {
 			out: []string{"FAIL manifest: contests/11/round-1/report.json has SHA-256", "FAIL recount: contest 11 round 1 (round 1 of the count): votes of",
 				"FAIL count: contest 11 round 1: report.json has SHA-256", "checks FAIL"}, stderr: "does not verify"},
 		{name: "re-signed without a winner", args: []string{"verify", resigned, "--key", jwksKey}, code: 1,
-			out:    []string{"ok   signature:", "ok   manifest:", "FAIL result: contest 11: result.json elects", "1 of 34 checks FAIL"},
+			out:    []string{"ok   signature:", "ok   manifest:", "FAIL result: contest 11: result.json elects", "1 of 41 checks FAIL"},
 			stderr: "does not verify"},
 		{name: "another key, PEM", args: []string{"verify", forged, "--key", pemKey}, code: 1,
 			out: []string{"FAIL signature: manifest.json is signed by key " + jwtauth.Ed25519Key(bundletest.Key("forger")).ID +
@@ -158,6 +161,17 @@ func TestVerifyCommand(t *testing.T) {
 		{name: "another key, JWKS", args: []string{"verify", forged, "--key", jwksKey}, code: 1,
 			out: []string{"FAIL signature: manifest.json names key " + jwtauth.Ed25519Key(bundletest.Key("forger")).ID +
 				", which is not in the trusted key set (keys " + jwtauth.Ed25519Key(service).ID + ")"}},
+		{name: "anchored at the head", args: []string{"verify", good, "--key", pemKey, "--head", fmt.Sprintf("%d:%s", head.ID, head.Hash)},
+			code: 0, out: []string{"ok   anchor: entry 27 has the anchored hash " + head.Hash + " and is the head", "all 42 checks pass"}},
+		{name: "anchored twice", args: []string{"verify", good, "--key", pemKey, "--head", fmt.Sprintf("%d:%s", closed.ID, closed.Hash),
+			"--head", fmt.Sprintf("%d:%s", head.ID, strings.ToUpper(head.Hash))}, code: 0,
+			out: []string{"ok   anchor: entry 19 has the anchored hash " + closed.Hash + "; 4 entries after it (3 of election 7): " +
+				"election.counted ×1, election.schedule_changed ×1, seat.term_recorded ×1, election.certified ×1",
+				"ok   anchor: entry 27", "all 43 checks pass"}},
+		{name: "a wrong anchor", args: []string{"verify", good, "--key", pemKey, "--head", "19:" + strings.Repeat("0", 64)}, code: 1,
+			out: []string{"FAIL anchor: entry 19 of audit/chain.jsonl has hash " + closed.Hash + ", the anchor says " +
+				strings.Repeat("0", 64), "1 of 42 checks FAIL"}, stderr: "does not verify"},
+		{name: "a bad --head", args: []string{"verify", good, "--key", pemKey, "--head", "19"}, code: 2, stderr: "--head: anchor \"19\" is not ID:HASH"},
 		{name: "over --max-size", args: []string{"verify", good, "--key", pemKey, "--max-size", "16KiB"}, code: 2,
 			stderr: "exceed the limit of 16384 bytes in all"},
 		{name: "bad --max-size", args: []string{"verify", good, "--key", pemKey, "--max-size", "lots"}, code: 2,

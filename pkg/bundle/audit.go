@@ -19,18 +19,43 @@ type auditLog struct {
 	// The payloads the cross-checks read, decoded (nil when the log has no such entry):
 	// election.created, the last election.counted and election.certified, with their ids.
 	created     *createdPayload
+	createdID   int64
 	counted     *countedPayload
 	countedID   int64
 	certified   *certifiedPayload
 	certifiedID int64
+	// countedIDs and certifiedIDs are the ids of every election.counted and
+	// election.certified entry, in log order; changes are the contest.changed entries.
+	countedIDs   []int64
+	certifiedIDs []int64
+	changes      []contestChange
 }
 
 // createdPayload is the part of election.created that verify reads.
 type createdPayload struct {
-	Contests []struct {
-		Contest int64    `json:"contest"`
-		Seats   []string `json:"seats"`
-	} `json:"contests"`
+	Title          string           `json:"title"`
+	Year           int              `json:"year"`
+	CharterVersion int              `json:"charter_version"`
+	Contests       []createdContest `json:"contests"`
+}
+
+// createdContest is one contest of election.created: its constituency, display name,
+// counting method and seat keys when the election was created.
+type createdContest struct {
+	Contest      int64    `json:"contest"`
+	Constituency string   `json:"constituency"`
+	Name         string   `json:"name"`
+	Method       string   `json:"method"`
+	Seats        []string `json:"seats"`
+}
+
+// contestChange is a contest.changed entry: the contest's seat keys and method after the
+// change (Seats nil when the entry does not record them).
+type contestChange struct {
+	ID      int64
+	Contest int64     `json:"contest"`
+	Seats   *[]string `json:"seats"`
+	Method  string    `json:"method"`
 }
 
 // countedPayload is the part of election.counted that verify reads: each contest's final
@@ -49,18 +74,30 @@ type countedResult struct {
 	VacantSeats []string `json:"vacant_seats"`
 	Void        bool     `json:"void"`
 	Runoff      bool     `json:"runoff"`
+	// Winners are the elected in order of election, with their seats and terms.
+	Winners []countedWinner `json:"winners"`
 }
+
+// countedWinner is one winner of election.counted's results, as the service writes it.
+type countedWinner = elections.CountedWinner
 
 // countedRound is one count of election.counted's "rounds", as the service writes it.
 type countedRound = elections.CountedRound
 
 // certifiedPayload is the part of election.certified that verify reads.
 type certifiedPayload struct {
-	Terms []struct {
-		Seat   string `json:"seat"`
-		Holder string `json:"holder"`
-	} `json:"terms"`
-	VacantSeats []string `json:"vacant_seats"`
+	Terms       []certifiedTerm `json:"terms"`
+	VacantSeats []string        `json:"vacant_seats"`
+}
+
+// certifiedTerm is one term of election.certified: the seat and its holder (the member's
+// name: for an organisation, not the representative who stood), and, when the entry records
+// them, the winner's nomination id and ballot name.
+type certifiedTerm struct {
+	Seat      string  `json:"seat"`
+	Holder    string  `json:"holder"`
+	Candidate *int64  `json:"candidate"`
+	Name      *string `json:"name"`
 }
 
 // openedPayload is the part of round.opened that verify reads.
@@ -79,6 +116,13 @@ type openedBallot struct {
 	Candidates      []string `json:"candidates"`
 	RollFingerprint string   `json:"roll_fingerprint"`
 	RollSize        int      `json:"roll_size"`
+	// Points is the points budget of a cumulative ballot (0 otherwise); AffiliationCap the
+	// charter's cap (0: none) and AffiliationScope its scope ("board", "contest" or "");
+	// Affiliations each candidate's affiliation by ballot name (only those with one).
+	Points           int               `json:"points"`
+	AffiliationCap   int               `json:"affiliation_cap"`
+	AffiliationScope string            `json:"affiliation_scope"`
+	Affiliations     map[string]string `json:"affiliations"`
 }
 
 // closedPayload is the part of round.closed that verify reads.
@@ -88,6 +132,9 @@ type closedPayload struct {
 	Ballots []struct {
 		Contest int64 `json:"contest"`
 		Voters  int   `json:"voters"`
+		// CountedReceipts is elections.CountedReceiptsDigest of the counted ballots' receipts
+		// (nil when the entry does not record it).
+		CountedReceipts *string `json:"counted_receipts_sha256"`
 	} `json:"ballots"`
 }
 
@@ -222,9 +269,16 @@ func (l *auditLog) decode() {
 		case elections.EventElectionCreated:
 			var p createdPayload
 			if l.created == nil && json.Unmarshal(e.Payload, &p) == nil {
-				l.created = &p
+				l.created, l.createdID = &p, e.ID
 			}
+		case elections.EventContestChanged:
+			c := contestChange{ID: e.ID}
+			if json.Unmarshal(e.Payload, &c) == nil {
+				c.ID = e.ID
+			}
+			l.changes = append(l.changes, c)
 		case elections.EventElectionCounted:
+			l.countedIDs = append(l.countedIDs, e.ID)
 			var p countedPayload
 			if json.Unmarshal(e.Payload, &p) == nil {
 				l.counted, l.countedID = &p, e.ID
@@ -232,6 +286,7 @@ func (l *auditLog) decode() {
 				l.counted, l.countedID = nil, e.ID
 			}
 		case elections.EventElectionCertified:
+			l.certifiedIDs = append(l.certifiedIDs, e.ID)
 			var p certifiedPayload
 			if json.Unmarshal(e.Payload, &p) == nil {
 				l.certified, l.certifiedID = &p, e.ID

@@ -159,7 +159,8 @@ func TestWriteVerify(t *testing.T) {
 		}
 		wantCounts := map[string]int{CheckSignature: 1, CheckManifest: 1, CheckAuditChain: 1, CheckAuditEntries: 1,
 			CheckElection: 1, CheckContests: 1, CheckSeed: 3, CheckRoll: 3, CheckCount: 3, CheckCandidates: 3, CheckReceipts: 3,
-			CheckTurnout: 3, CheckBallotFiles: 3, CheckRecount: 3, CheckResult: 4}
+			CheckTurnout: 3, CheckBallotFiles: 3, CheckRecount: 3, CheckResult: 4, CheckLogOrder: 1, CheckCountInputs: 3,
+			CheckCountedReceipts: 3}
 		if !maps.Equal(counts, wantCounts) {
 			t.Errorf("checks %v, want %v", counts, wantCounts)
 		}
@@ -187,6 +188,8 @@ type tamper struct {
 	// checks that must fail, with details each.
 	check string
 	also  map[string][]string
+	// only says that no other check may fail.
+	only bool
 }
 
 const meekDir = "contests/11/round-1/"
@@ -414,10 +417,11 @@ var tampers = []tamper{
 	{name: "change seats in count.json, recount", resign: true, check: CheckCount,
 		edit: func(t *testing.T, files map[string][]byte) []string {
 			dir := "contests/12/round-1/"
-			editJSON(t, files, dir+"count.json", func(c *countJSON) { c.Seats = 1 })
+			editJSON(t, files, dir+"count.json", func(c *countJSON) { c.Seats, c.TermLabels = 1, c.TermLabels[:1] })
 			recountInto(t, files, dir)
 			return []string{"contest 12 round 1: count.json has seats 1, election.counted (entry 21) counted with seats 2"}
-		}},
+		}, also: map[string][]string{CheckCountInputs: {"contest 12 round 1: count.json counts 1 seat(s), the contest has 2 at " +
+			"the count (contest.changed (entry 5): corporate-1, corporate-2)"}}},
 	{name: "swap two candidate names, recount", resign: true, check: CheckCandidates,
 		edit: func(t *testing.T, files map[string][]byte) []string {
 			editBallots(t, files, func(pb *elections.PublishedBallots) string {
@@ -451,8 +455,8 @@ var tampers = []tamper{
 					kept = append(kept, w.Name)
 				}
 			})
-			return []string{"contest 11: result.json elects " + strings.Join(kept, ", ") + ", election.counted (entry 21) elected " +
-				strings.Join(all, ", ")}
+			return []string{"contest 11: result.json elects " + strings.Join(kept, ", ") + ", the recount of the contest's rounds " +
+				"elects " + strings.Join(all, ", ")}
 		}},
 	{name: "change the roll", resign: true, check: CheckRoll,
 		edit: func(t *testing.T, files map[string][]byte) []string {
@@ -500,7 +504,7 @@ var tampers = []tamper{
 
 func TestTamper(t *testing.T) {
 	good := writeTest(t)
-	for _, tt := range tampers {
+	for _, tt := range slices.Concat(tampers, logTampers) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, files := untar(t, good)
 			wantDetail := tt.edit(t, files)
@@ -543,6 +547,13 @@ func TestTamper(t *testing.T) {
 				for _, w := range details {
 					if !strings.Contains(rep.Checks[i].Detail, w) {
 						t.Errorf("%s detail %q does not contain %q", name, rep.Checks[i].Detail, w)
+					}
+				}
+			}
+			if tt.only {
+				for _, c := range rep.Failed() {
+					if c.Name != tt.check {
+						t.Errorf("%s fails too: %s", c.Name, c.Detail)
 					}
 				}
 			}

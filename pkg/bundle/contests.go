@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/govboard/govboard/elections"
+	"github.com/govboard/govboard/pkg/tally/report"
 )
 
 // bundleRound is one round directory of a contest, as read.
@@ -25,6 +26,17 @@ type bundleRound struct {
 	// ballots are ballots.json read back; ballotsErr why they could not be.
 	ballots    *elections.PublishedBallots
 	ballotsErr error
+	// recounted is the recount of the round (recounted by b.recounted, once), or why it
+	// fails.
+	recounted   *report.Report
+	recountErr  error
+	recountDone bool
+	// kept are the winners of the earlier rounds of the contest that keep their places in
+	// this round (a runoff), by ballot name, with their affiliations; keptErr says why they
+	// cannot be known. Set by replay.
+	kept             []string
+	keptAffiliations map[string]string
+	keptErr          string
 }
 
 // where names the round in details: "contest 3 round 1".
@@ -75,21 +87,23 @@ func (b *Bundle) contests() ([]int64, map[int64][]*bundleRound) {
 // checkContests adds the election and contests checks and the checks of every contest and
 // round.
 func (b *Bundle) checkContests(rep *Report, log *auditLog) {
+	log.checkOrder(rep)
 	b.checkElection(rep, log)
 	ids, rounds := b.contests()
 	b.checkCoverage(rep, log, ids, rounds)
 	for _, id := range ids {
+		rp := b.replay(log, rounds[id])
 		for _, r := range rounds[id] {
 			b.checkRound(rep, log, r)
 		}
-		b.checkResult(rep, log, id, rounds[id])
+		b.checkResult(rep, log, id, rounds[id], rp)
 	}
 }
 
 // checkRound adds the checks of one round.
 func (b *Bundle) checkRound(rep *Report, log *auditLog, r *bundleRound) {
 	if r.countErr != nil {
-		for _, name := range []string{CheckSeed, CheckCount, CheckReceipts, CheckRecount} {
+		for _, name := range []string{CheckSeed, CheckCount, CheckCountInputs, CheckReceipts, CheckRecount} {
 			rep.add(name, false, "%s: %v", r.where(), r.countErr)
 		}
 		return
@@ -103,8 +117,10 @@ func (b *Bundle) checkRound(rep *Report, log *auditLog, r *bundleRound) {
 	rep.add(CheckRoll, ok, "%s: %s", r.where(), detail)
 	ok, detail = b.checkCount(log, r)
 	rep.add(CheckCount, ok, "%s: %s", r.where(), detail)
+	ok, detail = b.checkCountInputs(log, r)
+	rep.add(CheckCountInputs, ok, "%s: %s", r.where(), detail)
 	if r.ballotsErr != nil {
-		for _, name := range []string{CheckCandidates, CheckReceipts, CheckTurnout, CheckBallotFiles, CheckRecount} {
+		for _, name := range []string{CheckCandidates, CheckReceipts, CheckCountedReceipts, CheckTurnout, CheckBallotFiles, CheckRecount} {
 			rep.add(name, false, "%s: %v", r.where(), r.ballotsErr)
 		}
 		return
@@ -113,7 +129,9 @@ func (b *Bundle) checkRound(rep *Report, log *auditLog, r *bundleRound) {
 	rep.add(CheckCandidates, ok, "%s: %s", r.where(), detail)
 	ok, detail = checkReceipts(log, r)
 	rep.add(CheckReceipts, ok, "%s: %s", r.where(), detail)
-	ok, detail = checkTurnout(log, r)
+	ok, detail = checkCountedReceipts(log, r)
+	rep.add(CheckCountedReceipts, ok, "%s: %s", r.where(), detail)
+	ok, detail = b.checkTurnout(log, r)
 	rep.add(CheckTurnout, ok, "%s: %s", r.where(), detail)
 	ok, detail = b.checkBallotFiles(r)
 	rep.add(CheckBallotFiles, ok, "%s: %s", r.where(), detail)

@@ -24,6 +24,10 @@ func (b *Bundle) checkElection(rep *Report, log *auditLog) {
 		rep.add(CheckElection, false, "%s", err)
 		return
 	}
+	if msg := b.checkElectionLog(&e, log); msg != "" {
+		rep.add(CheckElection, false, "%s", msg)
+		return
+	}
 	switch {
 	case e.ID != b.manifest.Election:
 		rep.add(CheckElection, false, "%s is election %d, %s names election %d", pathElection, e.ID, pathManifest, b.manifest.Election)
@@ -37,9 +41,40 @@ func (b *Bundle) checkElection(rep *Report, log *auditLog) {
 		rep.add(CheckElection, false, "%s says election %d is %s, but the audit log certifies it (%s, entry %d)",
 			pathElection, e.ID, e.Status, elections.EventElectionCertified, log.certifiedID)
 	default:
-		rep.add(CheckElection, true, "election %d %q (%d), %s, charter version %d; counted in %s (entry %d)", e.ID, e.Title,
-			e.Year, e.Status, e.CharterVersion, elections.EventElectionCounted, log.countedID)
+		rep.add(CheckElection, true, "election %d %q (%d), %s, charter version %d: title, year and charter version as %s "+
+			"(entry %d) recorded; counted in %s (entry %d); %s is the charter of that version, otherwise informational "+
+			"(its rules are not checked against the log)", e.ID, e.Title, e.Year, e.Status, e.CharterVersion,
+			elections.EventElectionCreated, log.createdID, elections.EventElectionCounted, log.countedID, pathCharter)
 	}
+}
+
+// checkElectionLog returns what differs between election.json (and charter.json's version)
+// and election.created, or "".
+func (b *Bundle) checkElectionLog(e *electionJSON, log *auditLog) string {
+	c := log.created
+	if c == nil {
+		return fmt.Sprintf("the audit log has no readable %s entry of election %d", elections.EventElectionCreated, e.ID)
+	}
+	where := fmt.Sprintf("%s (entry %d)", elections.EventElectionCreated, log.createdID)
+	switch {
+	case e.Title != c.Title:
+		return fmt.Sprintf("%s has the title %q, %s %q", pathElection, e.Title, where, c.Title)
+	case e.Year != c.Year:
+		return fmt.Sprintf("%s has the year %d, %s %d", pathElection, e.Year, where, c.Year)
+	case e.CharterVersion != c.CharterVersion:
+		return fmt.Sprintf("%s has charter version %d, %s %d", pathElection, e.CharterVersion, where, c.CharterVersion)
+	}
+	var charter struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b.files[pathCharter], &charter); err != nil || charter.Version == nil {
+		return fmt.Sprintf("%s has no version (the charter cannot be told from another)", pathCharter)
+	}
+	if *charter.Version != c.CharterVersion {
+		return fmt.Sprintf("%s is charter version %d, %s recorded charter version %d", pathCharter, *charter.Version, where,
+			c.CharterVersion)
+	}
+	return ""
 }
 
 // checkCoverage adds the contests check: the bundle holds every contest of the election as
@@ -164,6 +199,10 @@ func checkCandidates(log *auditLog, r *bundleRound) (bool, string) {
 	case pb.Runoff != o.Runoff || r.count.Runoff != o.Runoff:
 		return false, fmt.Sprintf("ballots.json says runoff %t and count.json %t, %s says %t", pb.Runoff, r.count.Runoff, where, o.Runoff)
 	}
+	if title, ok := log.ballotTitle(r.contest); ok && pb.Title != title {
+		return false, fmt.Sprintf("ballots.json is titled %q, the election and contest that %s (entry %d) created are %q",
+			pb.Title, elections.EventElectionCreated, log.createdID, title)
+	}
 	note := ""
 	if pb.Seats != ob.Seats {
 		if pb.Runoff || !log.changedAfter(r.contest, oid) {
@@ -173,6 +212,20 @@ func checkCandidates(log *auditLog, r *bundleRound) (bool, string) {
 	}
 	return true, fmt.Sprintf("the %d candidates, method %s, %s ballots, %d seat(s) are those %s published%s",
 		len(pb.Candidates), pb.Method, pb.Kind, ob.Seats, where, note)
+}
+
+// ballotTitle returns the title of contest's ballots, "<election title>: <contest name>", as
+// election.created recorded them.
+func (l *auditLog) ballotTitle(contest int64) (string, bool) {
+	if l.created == nil {
+		return "", false
+	}
+	for _, c := range l.created.Contests {
+		if c.Contest == contest {
+			return l.created.Title + ": " + c.Name, true
+		}
+	}
+	return "", false
 }
 
 // checkRoll checks roll.json against the roll that round.opened recorded.
@@ -200,7 +253,7 @@ func (b *Bundle) checkRoll(log *auditLog, r *bundleRound) (bool, string) {
 
 // checkTurnout checks the numbers of counted and superseded ballots against round.closed and
 // election.counted.
-func checkTurnout(log *auditLog, r *bundleRound) (bool, string) {
+func (b *Bundle) checkTurnout(log *auditLog, r *bundleRound) (bool, string) {
 	if log.err != "" {
 		return false, "the audit entries cannot be read: " + log.err
 	}
@@ -223,6 +276,16 @@ func checkTurnout(log *auditLog, r *bundleRound) (bool, string) {
 		return false, fmt.Sprintf("ballots.json has %d counted ballot(s), %s (entry %d) records %d voter(s)",
 			counted, elections.EventRoundClosed, cid, voters)
 	}
+	_, ob, oid, msg := log.openedBallot(r)
+	if msg != "" {
+		return false, msg
+	}
+	added := log.recordsAfter(b.manifest.Election, elections.EventRollEntryAdded, oid)
+	if counted > ob.RollSize+added {
+		return false, fmt.Sprintf("ballots.json has %d counted ballot(s), more than the %d member(s) on the roll that %s (entry %d) "+
+			"recorded and the %d %s record(s) after it", counted, ob.RollSize, elections.EventRoundOpened, oid, added,
+			elections.EventRollEntryAdded)
+	}
 	cr := log.countedRound(r.contest, r.count.RoundID)
 	if cr == nil {
 		return false, fmt.Sprintf("%s (entry %d) has no count of contest %d in round id %d", elections.EventElectionCounted,
@@ -232,8 +295,9 @@ func checkTurnout(log *auditLog, r *bundleRound) (bool, string) {
 		return false, fmt.Sprintf("ballots.json has %d counted and %d superseded ballot(s), %s (entry %d) counted %d and %d "+
 			"of %d voter(s)", counted, superseded, elections.EventElectionCounted, log.countedID, cr.Ballots, cr.Superseded, cr.Voters)
 	}
-	return true, fmt.Sprintf("%d counted ballot(s) from the %d voter(s) of %s (entry %d), %d superseded, as %s (entry %d) counted",
-		counted, voters, elections.EventRoundClosed, cid, superseded, elections.EventElectionCounted, log.countedID)
+	return true, fmt.Sprintf("%d counted ballot(s) from the %d voter(s) of %s (entry %d), %d superseded, as %s (entry %d) counted; "+
+		"no more than the %d on the roll (and %d added since the opening)", counted, voters, elections.EventRoundClosed, cid,
+		superseded, elections.EventElectionCounted, log.countedID, ob.RollSize, added)
 }
 
 // checkCount checks count.json and report.json against the count that election.counted
@@ -317,7 +381,7 @@ func orAbsent(v []byte) string {
 // checkResult checks result.json against the rounds of the contest and against the log: the
 // final result of election.counted, the count of its round and the seats of
 // election.certified.
-func (b *Bundle) checkResult(rep *Report, log *auditLog, id int64, rounds []*bundleRound) {
+func (b *Bundle) checkResult(rep *Report, log *auditLog, id int64, rounds []*bundleRound, rp *replayed) {
 	var res resultJSON
 	if err := b.readJSON(fmt.Sprintf("contests/%d/result.json", id), &res); err != nil {
 		rep.add(CheckResult, false, "contest %d: %v", id, err)
@@ -351,25 +415,39 @@ func (b *Bundle) checkResult(rep *Report, log *auditLog, id int64, rounds []*bun
 		fail("result.json names round id %d, but the bundle has no round of the contest", res.RoundID)
 		return
 	}
-	if msg := log.checkResult(&res); msg != "" {
-		fail("%s", msg)
-		return
+	var unnamed []string
+	for _, msg := range []func() string{
+		func() string { return log.checkContestNames(&res) },
+		func() string { return checkReplayed(log, &res, rounds, rp) },
+		func() string { return log.checkSeatKeys(&res) },
+		func() string { return log.checkResult(&res, &unnamed) },
+	} {
+		if m := msg(); m != "" {
+			fail("%s", m)
+			return
+		}
+	}
+	note := ""
+	if len(unnamed) > 0 {
+		note = fmt.Sprintf("; %s certifies a term on %s held by another name than the winner's ballot name and does not "+
+			"name the candidate: compared by seat only", elections.EventElectionCertified, names(unnamed))
 	}
 	switch {
 	case res.Void:
 		rep.add(CheckResult, true, "contest %d (%s): void (%s); %d ballot(s) of %d on the roll, as the log records", id, res.Name,
 			res.VoidReason, res.Ballots, res.RollSize)
 	case len(rounds) == 0:
-		rep.add(CheckResult, true, "contest %d (%s): %s without a vote, elected %s, as the log records", id, res.Name, res.Outcome,
-			winners(res.Elected))
+		rep.add(CheckResult, true, "contest %d (%s): %s without a vote, elected %s, as the log records%s", id, res.Name, res.Outcome,
+			winners(res.Elected), note)
 	default:
-		rep.add(CheckResult, true, "contest %d (%s): elected %s, vacant %s, as the log records; %d ballot(s) of %d on the roll",
-			id, res.Name, winners(res.Elected), names(res.VacantSeats), res.Ballots, res.RollSize)
+		rep.add(CheckResult, true, "contest %d (%s): elected %s, vacant %s, as the recount of its round(s) places them and the "+
+			"log records, seats and terms included; %d ballot(s) of %d on the roll%s", id, res.Name, winners(res.Elected),
+			names(res.VacantSeats), res.Ballots, res.RollSize, note)
 	}
 }
 
 // checkResult returns what in res differs from the log, or "".
-func (l *auditLog) checkResult(res *resultJSON) string {
+func (l *auditLog) checkResult(res *resultJSON, unnamed *[]string) string {
 	if l.counted == nil {
 		return fmt.Sprintf("the audit log has no readable %s entry", elections.EventElectionCounted)
 	}
@@ -402,6 +480,9 @@ func (l *auditLog) checkResult(res *resultJSON) string {
 	case !slices.Equal(res.VacantSeats, fr.VacantSeats):
 		return fmt.Sprintf("result.json leaves vacant %s, %s %s", names(res.VacantSeats), where, names(fr.VacantSeats))
 	}
+	if msg := l.checkWinners(res, fr, where); msg != "" {
+		return msg
+	}
 	cr := l.countedRound(res.ContestID, res.RoundID)
 	switch {
 	case cr == nil:
@@ -418,24 +499,33 @@ func (l *auditLog) checkResult(res *resultJSON) string {
 	if l.certified == nil {
 		return ""
 	}
-	// The contest's seats (election.created) each end up either as a term or vacant in
-	// election.certified: as result.json says.
-	var contestSeats []string
-	if l.created != nil {
-		for _, c := range l.created.Contests {
-			if c.Contest == res.ContestID {
-				contestSeats = c.Seats
-			}
-		}
+	// The contest's seats as of the count each end up either as a term or vacant in
+	// election.certified: as result.json says, held by its winner.
+	contestSeats, _, msg := l.seatsAtCount(res.ContestID)
+	if msg != "" {
+		return msg
 	}
 	cwhere := fmt.Sprintf("%s (entry %d)", elections.EventElectionCertified, l.certifiedID)
-	termed := map[string]bool{}
-	for _, t := range l.certified.Terms {
-		termed[t.Seat] = true
+	holders := map[string][]string{}
+	terms := map[string]*certifiedTerm{}
+	for i := range l.certified.Terms {
+		t := &l.certified.Terms[i]
+		holders[t.Seat], terms[t.Seat] = append(holders[t.Seat], t.Holder), t
 	}
-	for _, s := range seats {
-		if !termed[s] {
-			return fmt.Sprintf("result.json seats a winner on %s, but %s records no term on it", s, cwhere)
+	for _, w := range res.Elected {
+		t := terms[w.Seat]
+		switch h := holders[w.Seat]; {
+		case len(h) == 0:
+			return fmt.Sprintf("result.json seats %s on %s, but %s records no term on it", w.Name, w.Seat, cwhere)
+		case len(h) > 1:
+			return fmt.Sprintf("%s records %d terms on %s (%s)", cwhere, len(h), w.Seat, names(h))
+		case t.Candidate != nil && (*t.Candidate != w.Candidate || t.Name == nil || *t.Name != w.Name):
+			return fmt.Sprintf("result.json seats %s (candidate %d) on %s, but %s seats candidate %d (%s) on it", w.Name,
+				w.Candidate, w.Seat, cwhere, *t.Candidate, deref(t.Name))
+		case t.Candidate == nil && !sameHolder(t.Holder, w):
+			// Without the candidate, the holder (the member's name) cannot be told from the
+			// winner's ballot name (an organisation's representative): the seat must do.
+			*unnamed = append(*unnamed, w.Seat)
 		}
 	}
 	for _, s := range res.VacantSeats {
@@ -444,12 +534,50 @@ func (l *auditLog) checkResult(res *resultJSON) string {
 		}
 	}
 	for _, s := range contestSeats {
-		if termed[s] && !slices.Contains(seats, s) {
-			return fmt.Sprintf("%s records a term on %s, which result.json seats nobody on", cwhere, s)
+		if len(holders[s]) > 0 && !slices.Contains(seats, s) {
+			return fmt.Sprintf("%s records a term on %s (held by %s), which result.json seats nobody on", cwhere, s, names(holders[s]))
 		}
 		if slices.Contains(l.certified.VacantSeats, s) && !slices.Contains(res.VacantSeats, s) {
 			return fmt.Sprintf("%s leaves %s vacant, result.json does not", cwhere, s)
 		}
+	}
+	return ""
+}
+
+// sameHolder reports whether holder, a term's holder in election.certified, is winner w:
+// the holder is the member's name, the winner's ballot name that name, or with " (#<candidate
+// id>)" when two candidates of the ballot had the same name.
+func sameHolder(holder string, w winnerJSON) bool {
+	return holder == w.Name || holder+fmt.Sprintf(" (#%d)", w.Candidate) == w.Name
+}
+
+// checkSeatKeys returns what is wrong with the seats of res against the contest's seats as
+// of the count, or "": each winner's seat and each vacant seat is one of them, none twice,
+// and, unless a runoff is pending, all of them are.
+func (l *auditLog) checkSeatKeys(res *resultJSON) string {
+	seats, from, msg := l.seatsAtCount(res.ContestID)
+	if msg != "" {
+		return msg
+	}
+	var used []string
+	for _, w := range res.Elected {
+		used = append(used, w.Seat)
+	}
+	used = append(used, res.VacantSeats...)
+	seen := map[string]bool{}
+	for _, s := range used {
+		switch {
+		case !slices.Contains(seats, s):
+			return fmt.Sprintf("result.json seats a winner on, or leaves vacant, %s, which is not a seat of the contest at the "+
+				"count (%s: %s)", s, from, names(seats))
+		case seen[s]:
+			return fmt.Sprintf("result.json uses seat %s twice", s)
+		}
+		seen[s] = true
+	}
+	if res.Runoff == nil && len(used) != len(seats) {
+		return fmt.Sprintf("result.json seats winners on or leaves vacant %d seat(s), the contest has %d at the count (%s: %s)",
+			len(used), len(seats), from, names(seats))
 	}
 	return ""
 }

@@ -67,7 +67,16 @@
 //   - audit entries: every record of this election whose kind is published has its entry in
 //     entries.jsonl, with the record's fields and a payload hashing to its payload_sha256, and
 //     entries.jsonl holds nothing else;
-//   - election: election.json against the manifest, election.counted and election.certified;
+//   - anchor, one per Options.Anchors (`govboard verify --head ID:HASH`): chain.jsonl holds the
+//     entry of the anchor's id with the anchor's hash, so the log was only extended since the
+//     anchor was taken; the detail counts the entries after it by kind;
+//   - log order: the authoritative (last) election.counted follows the round.closed of every
+//     round it counts; no election.counted follows election.certified, which comes once; no
+//     contest.changed follows the first election.counted ("seats changed after the count
+//     started");
+//   - election: election.json against the manifest, election.created (title, year, charter
+//     version), election.counted and election.certified; charter.json's version against
+//     election.created (charter.json is otherwise informational);
 //   - contests: the contests are those of election.created, every round directory has its
 //     count.json, and every round that election.counted counted or ballots.accepted took
 //     ballots in is in the bundle;
@@ -75,18 +84,41 @@
 //     against round.opened's ballot, a mismatch accepted with a note when roll.entry_added
 //     records follow the opening); count (count.json's options and void against the count
 //     recorded in the last election.counted's "rounds", report.json against its
-//     report_sha256); candidates (ballots.json's candidates in order, method, kind, seats and
-//     runoff against round.opened's ballot); receipts (each recomputed from the ballot's
-//     choices and nonce, the multiset against the ballots.accepted entries); turnout (counted
-//     ballots against round.closed's voters and election.counted's ballots, superseded too);
-//     ballot files (ballots.json canonical, ballots.blt the same ballots); recount (every round
-//     counted again with pkg/tally and compared with report.json round by round, then byte for
-//     byte);
-//   - result, per contest: result.json against its last round, the final result and the count
-//     of election.counted (round, outcome, void, runoff, elected in order, vacant seats, turnout)
-//     and, once certified, the terms and vacant seats of election.certified.
+//     report_sha256); count inputs (count.json against what the log recorded before the
+//     count: method, points budget, affiliation cap and each candidate's affiliation of
+//     round.opened; the seats of round.opened for a runoff, else the number of the contest's
+//     seat keys as of the count, from the last contest.changed before the authoritative
+//     election.counted or election.created; for a cap of scope contest, the seats held by the
+//     winners a runoff keeps); candidates (ballots.json's title, candidates in order, method,
+//     kind, seats and runoff against election.created and round.opened's ballot); receipts
+//     (each recomputed from the ballot's choices and nonce, the multiset against the
+//     ballots.accepted entries); counted receipts (elections.CountedReceiptsDigest of the
+//     counted ballots against round.closed's counted_receipts_sha256: which ballots count,
+//     not only how many); turnout (counted ballots against round.closed's voters and
+//     election.counted's ballots, superseded too, and no more than round.opened's roll size
+//     plus the roll.entry_added records after it); ballot files (ballots.json canonical,
+//     ballots.blt the same ballots); recount (every round counted again with pkg/tally and
+//     compared with report.json round by round, then byte for byte);
+//   - result, per contest: result.json's name and constituency against election.created; its
+//     winners in order against the recount of the contest's rounds, placed as the service
+//     places them (the first round's winners in place order, a runoff freeing its candidates'
+//     places and filling them with its winners; a runoff's candidates and seats those of the
+//     tie of the recount before it), each on the seat and term of its place's term label, the
+//     vacant seats those of the empty places, a pending runoff (seats, number of candidates,
+//     tie) that of the last recount and of the runoff round opened after it, if any; every
+//     seat one of the contest's seats as of the count; against the final result and the count
+//     of election.counted (round, outcome, void, runoff, elected in order, each winner's
+//     candidate, seat and term, vacant seats, turnout) and, once certified, the terms and
+//     vacant seats of election.certified (each winner's seat held by one term, of that
+//     candidate when the entry names it).
 //
-// Because every file that says what was voted on or counted is checked against the log, and
-// every entry of the log against the chain, a bundle re-signed with the service's key still
-// cannot carry other results than those the log recorded.
+// The bundle's files are checked against the log, and the log against the chain; the count's
+// inputs and the counted ballots against entries written before the count (round.opened,
+// round.closed, contest.changed, election.created), and the results against the recount. A
+// holder of the service's key who re-signs a bundle, or appends entries after the head (a
+// second election.counted, a contest.changed), still cannot make it carry other results than
+// the ballots give. What only election.counted records (term labels, the seats held against a
+// cap of scope board) can be appended again by a key holder, but only after the head: the log
+// order check then fails once the election is certified. A log rewritten as a whole, with the
+// key and the database, is caught only by an anchor taken before.
 package bundle

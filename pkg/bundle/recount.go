@@ -37,7 +37,7 @@ func (b *Bundle) recount(r *bundleRound) (ok bool, at int, detail string) {
 	if !hasReport {
 		return false, 0, "report.json is missing"
 	}
-	recount, err := Recount(b.files[r.dir+"ballots.json"], r.count.CountOptions)
+	recount, err := b.recounted(r)
 	if err != nil {
 		return false, 0, err.Error()
 	}
@@ -64,6 +64,16 @@ func (b *Bundle) recount(r *bundleRound) (ok bool, at int, detail string) {
 	}
 	return true, 0, fmt.Sprintf("%s recount of %d ballot(s) for %d seat(s) gives report.json exactly (%d round(s); elected %s)",
 		r.count.Method, countedBallots(r.ballots), r.count.Seats, len(rep.Rounds), names(rep.Elected))
+}
+
+// recounted returns the recount of round r (Recount of its ballots.json with its count.json),
+// counted once.
+func (b *Bundle) recounted(r *bundleRound) (*report.Report, error) {
+	if !r.recountDone {
+		r.recountDone = true
+		r.recounted, r.recountErr = Recount(b.files[r.dir+"ballots.json"], r.count.CountOptions)
+	}
+	return r.recounted, r.recountErr
 }
 
 // Recount counts the ballots of a ballots.json file (pkg/tally/ballotfile JSON; superseded

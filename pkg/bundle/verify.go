@@ -31,6 +31,12 @@ const (
 	CheckCount        = "count"
 	CheckRecount      = "recount"
 	CheckResult       = "result"
+	// CheckAnchor is one per Options.Anchors; CheckLogOrder, CheckCountInputs and
+	// CheckCountedReceipts check the bundle against the entries written before the count.
+	CheckAnchor          = "anchor"
+	CheckLogOrder        = "log order"
+	CheckCountInputs     = "count inputs"
+	CheckCountedReceipts = "counted receipts"
 )
 
 // Options say which key Verify trusts as the service's.
@@ -45,6 +51,10 @@ type Options struct {
 	// the signature check then passes with a warning. Without it and without a trusted key,
 	// the signature check fails.
 	TrustBundleKey bool
+	// Anchors are audit entries known from outside the bundle (`govboard verify --head`):
+	// each must be in the bundle's chain with its hash (the anchor check), which shows that
+	// the log was only extended since, and the check says what was appended after it.
+	Anchors []Anchor
 }
 
 // noTrustedKey is the signature check's failure without a trusted key.
@@ -105,6 +115,7 @@ func (b *Bundle) VerifyWith(opts Options) *Report {
 	rep := &Report{}
 	b.checkIntegrity(rep, opts)
 	audit := b.checkAudit(rep)
+	checkAnchors(rep, audit.records, opts.Anchors, b.manifest.Election)
 	b.checkContests(rep, audit)
 	rep.OK = !slices.ContainsFunc(rep.Checks, func(c Check) bool { return !c.OK })
 	return rep

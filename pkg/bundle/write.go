@@ -282,12 +282,16 @@ Check it offline with the govboard command, giving the service's public key (fro
 It checks the signature of manifest.json, that every file is as listed in it (SHA-256 and
 size), the audit log's hash chain (audit/chain.jsonl: every record's hash recomputed) and
 the election's entries in full (audit/entries.jsonl), every contest, round, ballot list,
-roll, count and result against what the log recorded, each round's tie-break seed against
-the commitment published when the round opened, every ballot's receipt and the receipts
-against the log's ballots.accepted entries, and recounts every contest from its ballots with
-the recorded method, seats and seed, comparing the count with report.json round by round. It
+roll, count and result against what the log recorded, the count's inputs (method, seats,
+points, affiliations) against the entries written before the count, which ballots were
+counted against round.closed, each round's tie-break seed against the commitment published
+when the round opened, every ballot's receipt and the receipts against the log's
+ballots.accepted entries, and recounts every contest from its ballots, comparing the count
+with report.json round by round and the winners, their seats and terms with result.json. It
 prints each check and exits 0 only when all pass. A voter finds their ballot with
---receipt RECEIPT.
+--receipt RECEIPT. An audit head noted earlier (the "head" of /api/v1/audit/verify, or the
+audit_head of an earlier bundle's manifest.json) is checked with --head ID:HASH: the log
+must hold it, and verify lists what was appended after it.
 
 Without govboard: manifest.json lists every other file with its SHA-256 (sha256sum), and
 manifest.sig is the base64 Ed25519 signature of manifest.json's exact bytes by the key in

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	mrand "math/rand/v2"
 	"slices"
 	"strings"
@@ -54,9 +55,23 @@ type contestSpec struct {
 	void         bool
 	cap          int
 	held         map[string]int
-	labels       []string
-	// seatKeys are the contest's seat keys, in the order winners take them.
+	// seatKeys are the contest's seat keys, in the order winners take them, and terms the
+	// term of each: years and end year.
 	seatKeys []string
+	terms    [][2]int
+}
+
+// labels returns the term labels of spec's seats, as the service writes them.
+func (spec *contestSpec) labels() []string {
+	var out []string
+	for i, s := range spec.seatKeys {
+		years := "years"
+		if spec.terms[i][0] == 1 {
+			years = "year"
+		}
+		out = append(out, fmt.Sprintf("%s (%d %s, to %d)", s, spec.terms[i][0], years, spec.terms[i][1]))
+	}
+	return out
 }
 
 var testContests = []contestSpec{
@@ -64,13 +79,12 @@ var testContests = []contestSpec{
 		candidates:   []string{"Ann Archer", "Bo Brand", "Cy Cole", "Di Dunn", "Ed Eames", "Flo Fry"},
 		affiliations: map[string]string{"Ann Archer": "Acme", "Bo Brand": "Acme", "Cy Cole": "Beta"},
 		counted:      30, superseded: 3, cap: 2, held: map[string]int{"Acme": 1},
-		labels:   []string{"individual-1 (2 years, to 2028)", "individual-2 (2 years, to 2028)", "individual-3 (1 year, to 2027)"},
-		seatKeys: []string{"individual-1", "individual-2", "individual-3"}},
+		seatKeys: []string{"individual-1", "individual-2", "individual-3"}, terms: [][2]int{{2, 2028}, {2, 2028}, {1, 2027}}},
 	{id: 12, name: "Corporate", method: "approval", kind: elections.BallotApproval, seats: 2,
 		candidates: []string{"Gil & Co", "Hal Hart", "Ivy Ives", "Jo Jones"}, counted: 20, superseded: 1,
-		seatKeys: []string{"corporate-1", "corporate-2"}},
+		seatKeys: []string{"corporate-1", "corporate-2"}, terms: [][2]int{{2, 2028}, {2, 2028}}},
 	{id: 13, name: "Lifetime", method: "plurality", kind: elections.BallotApproval, seats: 1,
-		candidates: []string{"Kim Kerr", "Lu Lane"}, counted: 2, void: true, seatKeys: []string{"lifetime-1"}},
+		candidates: []string{"Kim Kerr", "Lu Lane"}, counted: 2, void: true, seatKeys: []string{"lifetime-1"}, terms: [][2]int{{3, 2029}}},
 }
 
 // randomMarks returns the marks of a random ballot of spec (sometimes an abstention).
@@ -97,13 +111,23 @@ func randomMarks(r *mrand.Rand, spec *contestSpec) []tally.Mark {
 	return marks
 }
 
-// testBallots returns the published ballots of spec in receipt order.
+// testBallots returns the published ballots of spec in receipt order; the first superseded
+// ballot has the same choices as a counted one.
 func testBallots(spec *contestSpec) *elections.PublishedBallots {
 	r := mrand.New(mrand.NewPCG(uint64(spec.id), 1))
 	pb := &elections.PublishedBallots{ContestID: spec.id, RoundID: RoundID, Round: 1, Title: "Matrix Board 2026: " + spec.name,
 		Method: spec.method, Kind: spec.kind, Seats: spec.seats, Candidates: spec.candidates}
+	var first []tally.Mark
 	for i := range spec.counted + spec.superseded {
 		marks := randomMarks(r, spec)
+		if i == 0 {
+			first = marks
+		}
+		if i == spec.counted {
+			// The first superseded ballot has the choices of the first counted one: a voter who
+			// cast the same choices again.
+			marks = first
+		}
 		content := elections.CanonicalContent(spec.kind, marks)
 		nonce := fmt.Sprintf("%032x", r.Uint64())
 		pb.Ballots = append(pb.Ballots, elections.PublishedBallot{Receipt: elections.BallotReceipt(spec.id, RoundID, content, nonce),
@@ -143,7 +167,7 @@ func serviceCount(spec *contestSpec, pb *elections.PublishedBallots) (json.RawMe
 		}
 	}
 	te.Ballots = bb.Ballots()
-	opts := tally.Options{Seed: Seed, TermLabels: spec.labels}
+	opts := tally.Options{Seed: Seed, TermLabels: spec.labels()}
 	if spec.cap > 0 {
 		opts.AffiliationCap, opts.AffiliationHeld = spec.cap, spec.held
 	}
@@ -175,7 +199,7 @@ func Data() *elections.BundleData {
 		rd := elections.BundleRound{RoundID: RoundID, Number: 1, RollFingerprint: fmt.Sprintf("%064x", spec.id), RollSize: 50,
 			Seed: Seed, SeedCommitment: commitment, Ballots: pb,
 			Count: elections.CountOptions{Method: spec.method, Seats: spec.seats, Seed: hex.EncodeToString(Seed),
-				TermLabels: spec.labels, AffiliationCap: spec.cap, AffiliationHeld: spec.held, Affiliations: spec.affiliations}}
+				TermLabels: spec.labels(), AffiliationCap: spec.cap, AffiliationHeld: spec.held, Affiliations: spec.affiliations}}
 		res := elections.ContestResult{ContestID: spec.id, RoundID: RoundID, Outcome: elections.OutcomeContested, RollSize: 50,
 			Voters: spec.counted, Ballots: spec.counted, Superseded: spec.superseded, CountedAt: At}
 		if spec.void {
@@ -187,7 +211,7 @@ func Data() *elections.BundleData {
 			rd.Report, res.Report = stored, stored
 			for k, w := range result.Elected {
 				res.Elected = append(res.Elected, elections.Winner{Candidate: 100 + int64(w), Name: spec.candidates[w],
-					Member: fmt.Sprintf("m-%d", 100+w), Seat: spec.seatKeys[k], TermYears: 2, TermEndsYear: 2028})
+					Member: fmt.Sprintf("m-%d", 100+w), Seat: spec.seatKeys[k], TermYears: spec.terms[k][0], TermEndsYear: spec.terms[k][1]})
 			}
 			res.VacantSeats = spec.seatKeys[len(result.Elected):]
 		}
@@ -212,6 +236,9 @@ func Data() *elections.BundleData {
 	return d
 }
 
+// changedContest is the contest that gets a seat after the election was created.
+const changedContest = 12
+
 // testAudit builds the audit log as the service records it (see elections/round_service.go,
 // count_service.go, certify_service.go): entries of other elections and outside any election
 // interleaved with this election's, among them entries whose payloads a bundle withholds.
@@ -225,22 +252,29 @@ func testAudit(d *elections.BundleData, commitment string, accepted [2][]map[str
 	vacant := []string{}
 	for i := range d.Contests {
 		c := &d.Contests[i]
-		seats := []string{"honorary-1"}
+		seats, method := []string{"honorary-1"}, "approval"
 		if i < len(testContests) {
-			seats = testContests[i].seatKeys
+			seats, method = testContests[i].seatKeys, testContests[i].method
 		}
-		created = append(created, map[string]any{"contest": c.ContestID, "constituency": c.Constituency, "seats": seats})
+		if c.ContestID == changedContest {
+			seats = seats[:1] // a seat is added later (contest.changed)
+		}
+		created = append(created, map[string]any{"contest": c.ContestID, "constituency": c.Constituency, "name": c.Name,
+			"method": method, "seats": seats})
 		r := &c.Result
 		names := []string{}
+		winners := []elections.CountedWinner{}
 		for _, w := range r.Elected {
 			names = append(names, w.Name)
+			winners = append(winners, elections.CountedWinner{Candidate: w.Candidate, Name: w.Name, Seat: w.Seat,
+				TermYears: w.TermYears, TermEndsYear: w.TermEndsYear})
 			terms = append(terms, map[string]any{"seat": w.Seat, "holder": w.Name, "member": w.Member,
 				"start": "2026-07-01", "end": fmt.Sprintf("%d-07-01", w.TermEndsYear)})
 		}
 		vacant = append(vacant, r.VacantSeats...)
 		vacantSeats := append([]string{}, r.VacantSeats...)
 		results = append(results, map[string]any{"contest": c.ContestID, "round": r.RoundID, "outcome": r.Outcome,
-			"elected": names, "vacant_seats": vacantSeats, "void": r.Void, "runoff": r.Runoff != nil})
+			"elected": names, "vacant_seats": vacantSeats, "void": r.Void, "runoff": r.Runoff != nil, "winners": winners})
 		round := map[string]any{"contest": c.ContestID, "round": r.RoundID, "outcome": r.Outcome, "void": r.Void,
 			"void_reason": r.VoidReason, "voters": r.Voters, "ballots": r.Ballots, "superseded": r.Superseded,
 			"roll_size": r.RollSize, "elected": names, "vacant_seats": vacantSeats, "report_sha256": ""}
@@ -254,17 +288,33 @@ func testAudit(d *elections.BundleData, commitment string, accepted [2][]map[str
 				round["count"] = rd.Count
 			}
 			pb := rd.Ballots
+			spec := &testContests[i]
+			scope, affiliations := "", map[string]string{}
+			if spec.cap > 0 {
+				scope = elections.CapBoard
+			}
+			maps.Copy(affiliations, spec.affiliations)
 			opened = append(opened, map[string]any{"contest": c.ContestID, "method": pb.Method, "kind": pb.Kind, "seats": pb.Seats,
-				"candidates": pb.Candidates, "roll_fingerprint": rd.RollFingerprint, "roll_size": rd.RollSize, "revoting": true})
-			closed = append(closed, map[string]any{"contest": c.ContestID, "voters": r.Voters})
+				"candidates": pb.Candidates, "roll_fingerprint": rd.RollFingerprint, "roll_size": rd.RollSize, "revoting": true,
+				"points": 0, "affiliation_cap": spec.cap, "affiliation_scope": scope, "affiliations": affiliations})
+			var counted []string
+			for _, b := range pb.Ballots {
+				if !b.Superseded {
+					counted = append(counted, b.Receipt)
+				}
+			}
+			closed = append(closed, map[string]any{"contest": c.ContestID, "voters": r.Voters,
+				"counted_receipts_sha256": elections.CountedReceiptsDigest(counted)})
 		}
 		rounds = append(rounds, round)
 	}
 	evs := []ev{
 		{0, elections.EventAccountCreated, map[string]any{"email": "officer@example.org"}},
-		{ElectionID, elections.EventElectionCreated, map[string]any{"election": ElectionID, "year": 2026, "charter_version": 3,
-			"cutoff": "2026-03-31", "contests": created}},
-		{8, elections.EventElectionCreated, map[string]any{"election": 8, "year": 2027}},
+		{ElectionID, elections.EventElectionCreated, map[string]any{"election": ElectionID, "year": 2026, "title": d.Title,
+			"charter_version": 3, "cutoff": "2026-03-31", "contests": created}},
+		{ElectionID, elections.EventContestChanged, map[string]any{"contest": changedContest,
+			"changes": []string{"seats: corporate-2 added"}, "reason": "a seat fell vacant",
+			"seats": []string{"corporate-1", "corporate-2"}, "method": "approval"}},
 		{ElectionID, elections.EventRollEntryAdded, map[string]any{"contest": 11, "member": "m-9"}},
 		{ElectionID, elections.EventRoundOpened, map[string]any{"round": RoundID, "election": ElectionID, "number": 1,
 			"runoff": false, "contests": []int64{11, 12, 13}, "seed_commitment": commitment, "seed_sha256": commitment,
