@@ -3,10 +3,12 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"gorm.io/gorm"
 
 	"github.com/govboard/govboard/elections"
 	"github.com/govboard/govboard/pkg/sqlstore"
@@ -132,4 +134,37 @@ func TestListEventsOfAccounts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEventQueriesUseIndexes checks that on SQLite a kind filter and the officers' actions use
+// the partial indexes that leave the ballots' entries out (migration 0006): a query that did
+// not name their condition would scan the whole log, which holds an entry per commit of
+// ballots.
+func TestEventQueriesUseIndexes(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	for _, tt := range []struct {
+		name  string
+		f     elections.EventFilter
+		index string
+	}{
+		{"kind", elections.EventFilter{Kind: elections.EventRoundOpened, Limit: 10}, "audit_events_kind"},
+		{"officers' actions", elections.EventFilter{Election: 1, Accounts: true, Limit: 10}, "audit_events_election"},
+	} {
+		stmt := sqlstore.GormDB(s).Session(&gorm.Session{DryRun: true})
+		query, vars := sqlstore.ListEventsSQL(stmt, tt.f)
+		var plan []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := sqlstore.GormDB(s).Raw("EXPLAIN QUERY PLAN "+query, vars...).Scan(&plan).Error; err != nil {
+			t.Fatal(err)
+		}
+		var details []string
+		for _, p := range plan {
+			details = append(details, p.Detail)
+		}
+		if !strings.Contains(strings.Join(details, "; "), tt.index) {
+			t.Errorf("%s: plan %q does not use %s", tt.name, details, tt.index)
+		}
+	}
 }

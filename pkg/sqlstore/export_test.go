@@ -5,6 +5,8 @@ import (
 	"io/fs"
 
 	"gorm.io/gorm"
+
+	"github.com/govboard/govboard/elections"
 )
 
 // SetMigrations replaces the store's migrations with fsys (one directory per dialect), so that
@@ -38,4 +40,11 @@ func historyMigrations(rows []historyRow) []Migration {
 		out = append(out, Migration{Version: r.Version, Name: r.Name})
 	}
 	return out
+}
+
+// ListEventsSQL returns the SQL and arguments of ListEvents for f, built on a dry-run session.
+func ListEventsSQL(db *gorm.DB, f elections.EventFilter) (string, []any) {
+	var rows []eventRow
+	st := eventsQuery(db, f).Find(&rows).Statement
+	return st.SQL.String(), st.Vars
 }
