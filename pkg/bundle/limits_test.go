@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // tarGz writes entries (name, declared size, bytes actually written) as a tar.gz; a short
@@ -72,15 +71,16 @@ func TestOpenLimits(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			start := time.Now()
 			_, err := OpenLimited(bytes.NewReader(data), tt.lim)
-			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one containing %q", err, tt.want)
 			}
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 || elapsed > 5*time.Second {
-				t.Errorf("refused after allocating %d bytes in %s", alloc, elapsed)
+			// What is refused is never read: at most the 16 MiB entry read before the total
+			// ran over, far below the gigabytes the headers declare (the race detector's
+			// bookkeeping included).
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("refused after allocating %d bytes", alloc)
 			}
 		})
 	}

@@ -91,14 +91,11 @@ func OpenLimited(r io.Reader, lim Limits) (*Bundle, error) {
 			b.problems = append(b.problems, fmt.Sprintf("%.200s is not a file of the bundle layout: refused unread", name))
 			continue
 		}
-		// tar stops at the header's size, which is within the limits; the LimitReader holds
-		// whatever the reader does.
-		data, err := io.ReadAll(io.LimitReader(tr, h.Size+1))
-		if err != nil {
-			return nil, fmt.Errorf("bundle: reading %s: %w", name, err)
-		}
-		if int64(len(data)) > h.Size {
-			return nil, fmt.Errorf("bundle: %s holds more than the %d bytes its header declares", name, h.Size)
+		// The header's size is within the limits (checked above), and tar reads an entry to
+		// exactly that size: one allocation of it, no more.
+		data := make([]byte, h.Size)
+		if _, err := io.ReadFull(tr, data); err != nil {
+			return nil, fmt.Errorf("bundle: reading %s (%d bytes declared): %w", name, h.Size, err)
 		}
 		if _, dup := b.files[name]; dup {
 			b.problems = append(b.problems, fmt.Sprintf("%s appears twice in the archive", name))
