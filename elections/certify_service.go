@@ -172,11 +172,13 @@ func termRecordedPayload(t *Term) map[string]any {
 
 // certifiedPayload is the payload of election.certified: the terms seated, each with the
 // winner it seats (the nomination and the ballot name, which for an organisation is its
-// representative while the holder is the organisation), and the seats left vacant.
+// representative while the holder is the organisation), and the seats left vacant. It names
+// no member id: the results bundle publishes it, as the public results name none (the
+// seat.term_recorded entries, which the bundle withholds, carry the members).
 func certifiedPayload(e *Election, terms []Term, winners []Winner, vacant []string) map[string]any {
 	seated := make([]map[string]any, len(terms))
 	for i, t := range terms {
-		seated[i] = map[string]any{"seat": t.Seat, "holder": t.Holder, "member": t.MemberExternalID,
+		seated[i] = map[string]any{"seat": t.Seat, "holder": t.Holder,
 			"start": t.Start, "end": t.End, "candidate": winners[i].Candidate, "name": winners[i].Name}
 	}
 	if vacant == nil {

@@ -415,39 +415,33 @@ func (b *Bundle) checkResult(rep *Report, log *auditLog, id int64, rounds []*bun
 		fail("result.json names round id %d, but the bundle has no round of the contest", res.RoundID)
 		return
 	}
-	var unnamed []string
 	for _, msg := range []func() string{
 		func() string { return log.checkContestNames(&res) },
 		func() string { return checkReplayed(log, &res, rounds, rp) },
 		func() string { return log.checkSeatKeys(&res) },
-		func() string { return log.checkResult(&res, &unnamed) },
+		func() string { return log.checkResult(&res) },
 	} {
 		if m := msg(); m != "" {
 			fail("%s", m)
 			return
 		}
 	}
-	note := ""
-	if len(unnamed) > 0 {
-		note = fmt.Sprintf("; %s certifies a term on %s held by another name than the winner's ballot name and does not "+
-			"name the candidate: compared by seat only", elections.EventElectionCertified, names(unnamed))
-	}
 	switch {
 	case res.Void:
 		rep.add(CheckResult, true, "contest %d (%s): void (%s); %d ballot(s) of %d on the roll, as the log records", id, res.Name,
 			res.VoidReason, res.Ballots, res.RollSize)
 	case len(rounds) == 0:
-		rep.add(CheckResult, true, "contest %d (%s): %s without a vote, elected %s, as the log records%s", id, res.Name, res.Outcome,
-			winners(res.Elected), note)
+		rep.add(CheckResult, true, "contest %d (%s): %s without a vote, elected %s, as the log records", id, res.Name, res.Outcome,
+			winners(res.Elected))
 	default:
 		rep.add(CheckResult, true, "contest %d (%s): elected %s, vacant %s, as the recount of its round(s) places them and the "+
-			"log records, seats and terms included; %d ballot(s) of %d on the roll%s", id, res.Name, winners(res.Elected),
-			names(res.VacantSeats), res.Ballots, res.RollSize, note)
+			"log records, seats and terms included; %d ballot(s) of %d on the roll", id, res.Name, winners(res.Elected),
+			names(res.VacantSeats), res.Ballots, res.RollSize)
 	}
 }
 
 // checkResult returns what in res differs from the log, or "".
-func (l *auditLog) checkResult(res *resultJSON, unnamed *[]string) string {
+func (l *auditLog) checkResult(res *resultJSON) string {
 	if l.counted == nil {
 		return fmt.Sprintf("the audit log has no readable %s entry", elections.EventElectionCounted)
 	}
@@ -519,13 +513,13 @@ func (l *auditLog) checkResult(res *resultJSON, unnamed *[]string) string {
 			return fmt.Sprintf("result.json seats %s on %s, but %s records no term on it", w.Name, w.Seat, cwhere)
 		case len(h) > 1:
 			return fmt.Sprintf("%s records %d terms on %s (%s)", cwhere, len(h), w.Seat, names(h))
-		case t.Candidate != nil && (*t.Candidate != w.Candidate || t.Name == nil || *t.Name != w.Name):
+		case t.Candidate == nil || t.Name == nil:
+			// The holder is the member (an organisation, for its representative): only the
+			// candidate says which winner the term seats.
+			return fmt.Sprintf("%s records a term on %s (held by %s) without the candidate it seats", cwhere, w.Seat, t.Holder)
+		case *t.Candidate != w.Candidate || *t.Name != w.Name:
 			return fmt.Sprintf("result.json seats %s (candidate %d) on %s, but %s seats candidate %d (%s) on it", w.Name,
-				w.Candidate, w.Seat, cwhere, *t.Candidate, deref(t.Name))
-		case t.Candidate == nil && !sameHolder(t.Holder, w):
-			// Without the candidate, the holder (the member's name) cannot be told from the
-			// winner's ballot name (an organisation's representative): the seat must do.
-			*unnamed = append(*unnamed, w.Seat)
+				w.Candidate, w.Seat, cwhere, *t.Candidate, *t.Name)
 		}
 	}
 	for _, s := range res.VacantSeats {
@@ -542,13 +536,6 @@ func (l *auditLog) checkResult(res *resultJSON, unnamed *[]string) string {
 		}
 	}
 	return ""
-}
-
-// sameHolder reports whether holder, a term's holder in election.certified, is winner w:
-// the holder is the member's name, the winner's ballot name that name, or with " (#<candidate
-// id>)" when two candidates of the ballot had the same name.
-func sameHolder(holder string, w winnerJSON) bool {
-	return holder == w.Name || holder+fmt.Sprintf(" (#%d)", w.Candidate) == w.Name
 }
 
 // checkSeatKeys returns what is wrong with the seats of res against the contest's seats as

@@ -268,7 +268,7 @@ func testAudit(d *elections.BundleData, commitment string, accepted [2][]map[str
 			names = append(names, w.Name)
 			winners = append(winners, elections.CountedWinner{Candidate: w.Candidate, Name: w.Name, Seat: w.Seat,
 				TermYears: w.TermYears, TermEndsYear: w.TermEndsYear})
-			terms = append(terms, map[string]any{"seat": w.Seat, "holder": w.Name, "member": w.Member,
+			terms = append(terms, map[string]any{"seat": w.Seat, "holder": w.Name, "candidate": w.Candidate, "name": w.Name,
 				"start": "2026-07-01", "end": fmt.Sprintf("%d-07-01", w.TermEndsYear)})
 		}
 		vacant = append(vacant, r.VacantSeats...)
