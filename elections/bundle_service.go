@@ -2,6 +2,7 @@ package elections
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -12,9 +13,10 @@ import (
 // election is certified, and open to officers and auditors once it is counted (as the
 // results are).
 //
-// The count options come from counting again: a count is a pure function of what is stored,
-// so they are the options of the stored count. The stored reports are bundled as they are,
-// so that a verifier compares its recount with what was actually counted and certified.
+// The count options are those the last election.counted entry recorded with the stored
+// results (a bundle, public once certified, never counts again). The stored reports are
+// bundled as they are, so that a verifier compares its recount with what was actually
+// counted and certified.
 func (s *Service) ElectionBundle(ctx context.Context, actor Actor, electionID int64) (*BundleData, error) {
 	e, err := s.store.ElectionByID(ctx, electionID)
 	if err != nil {
@@ -37,16 +39,12 @@ func (s *Service) ElectionBundle(ctx context.Context, actor Actor, electionID in
 	if err != nil {
 		return nil, err
 	}
-	k, err := newCounter(ctx, s.store, e, now)
+	options, err := countedOptions(ctx, s.store, e.ID)
 	if err != nil {
 		return nil, err
 	}
 	for i := range e.Contests {
-		c := &e.Contests[i]
-		if _, err := k.contest(ctx, c); err != nil {
-			return nil, fmt.Errorf("bundle of election %d: counting the %s contest again: %w", e.ID, c.Name, err)
-		}
-		bc, err := s.bundleContest(ctx, actor, k, c, results)
+		bc, err := s.bundleContest(ctx, actor, options, &e.Contests[i], results)
 		if err != nil {
 			return nil, err
 		}
@@ -56,6 +54,40 @@ func (s *Service) ElectionBundle(ctx context.Context, actor Actor, electionID in
 		return nil, err
 	}
 	return d, nil
+}
+
+// countedOptions returns the count options of each contest and round (by their ids) that the
+// last election.counted entry of election electionID recorded.
+func countedOptions(ctx context.Context, st Store, electionID int64) (map[[2]int64]CountOptions, error) {
+	var last *Event
+	for after := int64(0); ; {
+		page, err := st.ListEvents(ctx, EventFilter{Kind: EventElectionCounted, Election: electionID, AfterID: after, Limit: MaxEventPage})
+		if err != nil {
+			return nil, err
+		}
+		if len(page) > 0 {
+			last, after = &page[len(page)-1], page[len(page)-1].ID
+		}
+		if len(page) < MaxEventPage {
+			break
+		}
+	}
+	if last == nil {
+		return nil, fmt.Errorf("bundle of election %d: no %s entry in the audit log", electionID, EventElectionCounted)
+	}
+	var p struct {
+		Rounds []CountedRound `json:"rounds"`
+	}
+	if err := json.Unmarshal(last.Payload, &p); err != nil {
+		return nil, fmt.Errorf("bundle of election %d: %s entry %d: %w", electionID, EventElectionCounted, last.ID, err)
+	}
+	options := make(map[[2]int64]CountOptions, len(p.Rounds))
+	for _, r := range p.Rounds {
+		if r.Count != nil {
+			options[[2]int64{r.Contest, r.Round}] = *r.Count
+		}
+	}
+	return options, nil
 }
 
 // bundleReady refuses the bundle of e while one of its rounds is open or has closed since the
@@ -87,7 +119,7 @@ func bundleReady(ctx context.Context, st Store, e *Election) error {
 
 // bundleContest gathers one contest of a bundle from the stored results (by contest, then
 // round) and the options of counter k, which has counted it again.
-func (s *Service) bundleContest(ctx context.Context, actor Actor, k *counter, c *Contest, results []ContestResult) (*BundleContest, error) {
+func (s *Service) bundleContest(ctx context.Context, actor Actor, options map[[2]int64]CountOptions, c *Contest, results []ContestResult) (*BundleContest, error) {
 	bc := &BundleContest{ContestID: c.ID, Constituency: c.Constituency, Name: c.Name}
 	byRound := map[int64]*ContestResult{}
 	found := false
@@ -112,7 +144,7 @@ func (s *Service) bundleContest(ctx context.Context, actor Actor, k *counter, c 
 		}
 		br := BundleRound{RoundID: r.ID, Number: r.Number, Runoff: r.Runoff, RollFingerprint: c.RollFingerprint,
 			RollSize: c.RollSize, Seed: r.Seed, SeedCommitment: r.SeedCommitment, Report: res.Report,
-			Void: res.Void, VoidReason: res.VoidReason, Count: k.options[[2]int64{c.ID, r.ID}]}
+			Void: res.Void, VoidReason: res.VoidReason, Count: options[[2]int64{c.ID, r.ID}]}
 		if br.Ballots, err = s.ContestBallots(ctx, actor, c.ID, r.Number); err != nil {
 			return nil, err
 		}
