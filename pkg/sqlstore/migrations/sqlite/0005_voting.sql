@@ -5,12 +5,11 @@
 -- something has not happened yet; JSON is kept as text so that it reads back byte for byte.
 --
 -- Secrecy (DESIGN.md §6): the ballots table holds nothing that joins a ballot to a voter. It
--- has no member, no time, and no rowid (WITHOUT ROWID, ordered by random values: the voter key
--- and the receipt), so that neither a column nor the order of insertion can be matched against
--- participation, which is stored apart (and WITHOUT ROWID too, for the same reason). The one
--- link is voter_key, an HMAC of the member with the election's secret, kept only while a round
--- that allows revoting is open and cleared (set to the empty blob) when it closes; the store
--- then empties the write-ahead log, which held the ballots as each commit wrote them.
+-- has no member, no time, and no rowid (WITHOUT ROWID, keyed by the random receipt), so that
+-- neither a column nor the order of insertion can be matched against participation, which is
+-- stored apart (and WITHOUT ROWID too, for the same reason). The one link is voter_key, an HMAC
+-- of the member with the election's secret, kept only while a round that allows revoting is
+-- open and cleared when it closes.
 
 -- Revoting is on by default (the last ballot counts). Adding a column rewrites no row, so the
 -- charters' immutability triggers are not involved.
@@ -102,44 +101,28 @@ BEGIN
     SELECT RAISE(ABORT, 'the ballots of a round are fixed when it opens');
 END;
 
--- Cast ballots, with no member, no time and no rowid. The key is (round_id, contest_id,
--- voter_key, receipt), and it is the table's only b-tree: a cast writes the one leaf page its
--- key falls in (and, now and then, the pages of a split), which is what bounds the commits of
--- a busy round under synchronous=FULL. A second index, even a partial one, would cost every
--- cast a second page at a random place.
---
--- voter_key is the HMAC of the member with the election's secret while the round is open and
--- the contest allows revoting, and the empty blob otherwise: in a contest without revoting
--- from the start, and in every contest from the close on, which sets the key of every ballot
--- of the round to the empty blob (and so rewrites each of them). While a revote is possible, a
--- voter's ballots therefore sit side by side, placed by their random key, and the revote's
--- look-up of the live ballot to supersede is a prefix of the key, on the page that the new
--- ballot's insert writes anyway. With the empty key, the ballots of a contest are in receipt
--- order (the SHA-256 over the contest, the round, the canonical content and the random
--- nonce), which is random, and they are read in that order without a sort.
---
--- The receipt and the nonce are stored as their 32 and 16 bytes (the store takes and gives
--- them as lower-case hex, which sorts as the bytes do): a row a third smaller than with the
--- hex, so fewer pages for the same ballots, and fewer written per commit.
---
--- The receipt alone is not declared unique: that would be a second b-tree in a random order.
--- Receipts cannot collide in practice: each hashes a 128-bit nonce from crypto/rand, so that
--- even a billion ballots share one with a probability below 2^-68. CastBallots refuses a
--- receipt given twice in one batch, and where the key is empty the key itself refuses a
--- receipt stored twice in a contest. (A receipt stored twice under two voter keys would make
--- the close fail on the key, rather than keep two ballots that nothing tells apart.)
+-- Cast ballots, keyed by their receipt (the hex SHA-256 over the contest, the round, the
+-- canonical content and the random nonce) within their contest and round, with no member, no
+-- time and no rowid: the table is a b-tree in receipt order, which is random. The contest and
+-- round lead the key so that the ballots of a contest are read in receipt order without a
+-- second index, which would cost every cast one more page write. (The receipt alone is unique
+-- too: it hashes the contest and the round.) The partial unique index keeps at most one live
+-- (not superseded) ballot per voter key in a contest and round, whatever runs concurrently.
 CREATE TABLE ballots (
+    receipt    TEXT    NOT NULL
+        CHECK (length(receipt) = 64 AND receipt NOT GLOB '*[^0-9a-f]*'),
     round_id   INTEGER NOT NULL,
     contest_id INTEGER NOT NULL,
-    voter_key  BLOB    NOT NULL
-        CHECK (typeof(voter_key) = 'blob' AND (length(voter_key) = 0 OR length(voter_key) >= 16)),
-    receipt    BLOB    NOT NULL CHECK (typeof(receipt) = 'blob' AND length(receipt) = 32),
-    nonce      BLOB    NOT NULL CHECK (typeof(nonce) = 'blob' AND length(nonce) = 16),
+    nonce      TEXT    NOT NULL CHECK (length(nonce) = 32 AND nonce NOT GLOB '*[^0-9a-f]*'),
     content    TEXT    NOT NULL CHECK (content GLOB '[a-z]*:*'),
     superseded BOOLEAN NOT NULL CHECK (superseded IN (0, 1)),
-    PRIMARY KEY (round_id, contest_id, voter_key, receipt),
+    voter_key  BLOB    CHECK (voter_key IS NULL OR typeof(voter_key) = 'blob' AND length(voter_key) >= 16),
+    PRIMARY KEY (round_id, contest_id, receipt),
     FOREIGN KEY (round_id, contest_id) REFERENCES round_contests (round_id, contest_id)
 ) WITHOUT ROWID;
+
+CREATE UNIQUE INDEX ballots_live_voter ON ballots (round_id, contest_id, voter_key)
+    WHERE voter_key IS NOT NULL AND NOT superseded;
 
 -- A ballot goes only into an open round. (Whether its closing time has passed is for the store
 -- to check against the clock, in the same transaction.)
@@ -149,26 +132,15 @@ BEGIN
     SELECT RAISE(ABORT, 'ballots are cast only in an open round');
 END;
 
--- At most one live (not superseded) ballot per voter key in a contest and round, whoever
--- writes: a ballot with a key is refused while another with the same key is live. The look-up
--- is a prefix of the key. SQLite runs one writing transaction at a time, so nothing comes
--- between the look-up and the insert.
-CREATE TRIGGER ballots_one_live BEFORE INSERT ON ballots
-WHEN length(NEW.voter_key) > 0 AND EXISTS (SELECT 1 FROM ballots WHERE round_id = NEW.round_id
-    AND contest_id = NEW.contest_id AND voter_key = NEW.voter_key AND superseded = 0)
-BEGIN
-    SELECT RAISE(ABORT, 'a voter key has one live ballot in a contest and round');
-END;
-
 -- A stored ballot changes in two ways only: a revote supersedes it (while it has a voter key),
--- and the close sets its voter key to the empty blob. It is never deleted.
+-- and the close clears its voter key. It is never deleted.
 CREATE TRIGGER ballots_no_update BEFORE UPDATE ON ballots
 WHEN NEW.receipt IS NOT OLD.receipt OR NEW.round_id IS NOT OLD.round_id
     OR NEW.contest_id IS NOT OLD.contest_id OR NEW.nonce IS NOT OLD.nonce
     OR NEW.content IS NOT OLD.content
     OR (NEW.superseded IS NOT OLD.superseded
-        AND NOT (OLD.superseded = 0 AND NEW.superseded = 1 AND length(OLD.voter_key) > 0))
-    OR (NEW.voter_key IS NOT OLD.voter_key AND NEW.voter_key IS NOT X'')
+        AND NOT (OLD.superseded = 0 AND NEW.superseded = 1 AND OLD.voter_key IS NOT NULL))
+    OR (NEW.voter_key IS NOT OLD.voter_key AND NEW.voter_key IS NOT NULL)
 BEGIN
     SELECT RAISE(ABORT, 'ballots are only superseded or have their voter key cleared');
 END;
