@@ -91,8 +91,8 @@ type certifiedPayload struct {
 }
 
 // certifiedTerm is one term of election.certified: the seat and its holder (the member's
-// name: for an organisation, not the representative who stood), and, when the entry records
-// them, the winner's nomination id and ballot name.
+// name: for an organisation, not the representative who stood), and the winner's nomination
+// id and ballot name, which verify requires (pointers, to tell a missing one from zero).
 type certifiedTerm struct {
 	Seat      string  `json:"seat"`
 	Holder    string  `json:"holder"`
